@@ -1,0 +1,45 @@
+# The README's two commands: `make build` and `make test`. The first run creates .venv/.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: build test serve check lint format bench clean chromium
+
+$(BIN)/vigie: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(BIN)/vigie
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+build: $(BIN)/vigie
+	$(BIN)/vigie build
+
+check: $(BIN)/vigie
+	$(BIN)/vigie check
+
+serve: $(BIN)/vigie
+	$(BIN)/mkdocs serve
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.test-installed chromium lint
+	@mkdir -p test-artefacts
+	@echo "Artefacts des tests (captures d'écran) : $(CURDIR)/test-artefacts"
+	$(BIN)/pytest
+
+format: $(VENV)/.test-installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf site .site-* test-artefacts test-results

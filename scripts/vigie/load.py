@@ -1,0 +1,268 @@
+"""Read the sources under `incidents/`: YAML and front matter, with the line of each value.
+
+Nothing here judges the content; it only turns files into plain data (text, numbers,
+booleans, lists, mappings) and reports what cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from vigie import messages as msg
+from vigie.messages import Problem
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 20
+UPDATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """Plain data read from one YAML document, with the line where each value starts."""
+
+    path: str
+    data: Any
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    first_line: int = 1
+
+    def line(self, *keys: str | int) -> int:
+        """Line of the value at `keys`, or of its nearest parent that exists."""
+        path = tuple(keys)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), self.first_line)
+
+    def key_line(self, *keys: str | int) -> int:
+        """Line of the key itself (where a mapping's value starts on the next line)."""
+        return self.lines.get(("#key", *keys), self.line(*keys))
+
+
+@dataclass(frozen=True)
+class UpdateSource:
+    path: str
+    stem: str
+    front_matter: Document
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
+class IncidentSources:
+    folder: str
+    path: str
+    incident: Document | None
+    updates: tuple[UpdateSource, ...]
+    faq: Document | None
+
+
+@dataclass(frozen=True)
+class Sources:
+    incidents: tuple[IncidentSources, ...]
+    faq: Document | None
+    problems: tuple[Problem, ...]
+
+
+class _AliasFound(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasFound(self.peek_event().start_mark.line)
+        return super().compose_node(parent, index)
+
+
+def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
+    """The file's text, or None with a problem when it is not readable UTF-8 text."""
+    raw = (root / rel).read_bytes()
+    if len(raw) > MAX_FILE_BYTES:
+        size, limit = len(raw) // 1024, MAX_FILE_BYTES // 1024
+        problems.append(Problem(rel, 1, msg.TOO_LARGE.format(size=size, limit=limit)))
+        return None
+    if b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        problems.append(Problem(rel, line, msg.NUL_BYTE))
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        byte = f"0x{raw[error.start]:02x}"
+        problems.append(Problem(rel, line, msg.NOT_UTF8.format(byte=byte)))
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_yaml(text: str, rel: str, problems: list[Problem], first_line: int = 1) -> Document:
+    """Parse one YAML document; `first_line` is the file line where `text` starts."""
+    offset = first_line - 1
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except _AliasFound as alias:
+        problems.append(Problem(rel, alias.line + 1 + offset, msg.YAML_ALIAS))
+        return Document(rel, None, first_line=first_line)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = (mark.line + 1 if mark else 1) + offset
+        problem = error.problem or error.context or "erreur"
+        problems.append(Problem(rel, line, msg.YAML_SYNTAX.format(problem=problem)))
+        return Document(rel, None, first_line=first_line)
+    except yaml.YAMLError as error:
+        problems.append(Problem(rel, first_line, msg.YAML_SYNTAX.format(problem=error)))
+        return Document(rel, None, first_line=first_line)
+    except RecursionError:
+        problems.append(Problem(rel, first_line, msg.YAML_TOO_DEEP.format(limit=MAX_DEPTH)))
+        return Document(rel, None, first_line=first_line)
+    finally:
+        loader.dispose()
+    if node is None:
+        return Document(rel, None, first_line=first_line)
+    lines: dict[KeyPath, int] = {}
+    data = _to_data(node, (), lines, loader, rel, offset, problems)
+    return Document(rel, data, lines, first_line)
+
+
+def _to_data(
+    node: yaml.Node,
+    path: KeyPath,
+    lines: dict[KeyPath, int],
+    loader: _Loader,
+    rel: str,
+    offset: int,
+    problems: list[Problem],
+) -> Any:
+    line = node.start_mark.line + 1 + offset
+    lines[path] = line
+    if len(path) > MAX_DEPTH:
+        problems.append(Problem(rel, line, msg.YAML_TOO_DEEP.format(limit=MAX_DEPTH)))
+        return None
+    if isinstance(node, yaml.ScalarNode):
+        # Dates stay text: validation parses them itself, with a message for each bad form.
+        if node.tag == TIMESTAMP_TAG:
+            return node.value
+        try:
+            return loader.construct_object(node)
+        except yaml.constructor.ConstructorError:
+            problems.append(Problem(rel, line, msg.YAML_TAG.format(tag=node.tag)))
+            return None
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _to_data(item, (*path, index), lines, loader, rel, offset, problems)
+            for index, item in enumerate(node.value)
+        ]
+    if isinstance(node, yaml.MappingNode):
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(rel, key_line, msg.YAML_KEY_NOT_TEXT))
+                continue
+            key = key_node.value
+            if key in mapping:
+                first = lines[("#key", *path, key)]
+                problems.append(
+                    Problem(rel, key_line, msg.DUPLICATE_KEY.format(key=key, first=first))
+                )
+                continue
+            lines[("#key", *path, key)] = key_line
+            mapping[key] = _to_data(
+                value_node, (*path, key), lines, loader, rel, offset, problems
+            )
+        return mapping
+    problems.append(Problem(rel, line, msg.YAML_TAG.format(tag=node.tag)))
+    return None
+
+
+def parse_update(text: str, rel: str, problems: list[Problem]) -> UpdateSource | None:
+    """Split an update file into its YAML front matter and its Markdown body."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.append(Problem(rel, 1, msg.NO_FRONT_MATTER))
+        return None
+    closing = next(
+        (i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None
+    )
+    if closing is None:
+        problems.append(Problem(rel, 1, msg.UNCLOSED_FRONT_MATTER))
+        return None
+    front_matter = parse_yaml("\n".join(lines[1:closing]), rel, problems, first_line=2)
+    if front_matter.data is None and not any(p.path == rel for p in problems):
+        problems.append(Problem(rel, 1, msg.NO_FRONT_MATTER))
+    body = "\n".join(lines[closing + 1 :]).strip("\n")
+    if not body.strip():
+        problems.append(Problem(rel, closing + 1, msg.EMPTY_BODY))
+    stem = rel.rsplit("/", 1)[-1].removesuffix(".md")
+    return UpdateSource(rel, stem, front_matter, body, closing + 2)
+
+
+def _load_yaml_file(root: Path, rel: str, problems: list[Problem]) -> Document | None:
+    text = read_text(root, rel, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.append(Problem(rel, 1, msg.EMPTY_FILE))
+        return None
+    return parse_yaml(text, rel, problems)
+
+
+def _load_incident(root: Path, rel: str, problems: list[Problem]) -> IncidentSources:
+    folder = rel.rsplit("/", 1)[-1]
+    directory = root / rel
+    if not SLUG.match(folder):
+        problems.append(Problem(rel, 1, msg.BAD_FOLDER_NAME.format(name=folder)))
+    incident = faq = None
+    updates: list[UpdateSource] = []
+    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+        entry_rel = f"{rel}/{entry.name}"
+        if entry.name == "incident.yml" and entry.is_file():
+            incident = _load_yaml_file(root, entry_rel, problems)
+        elif entry.name == "faq.yml" and entry.is_file():
+            faq = _load_yaml_file(root, entry_rel, problems)
+        elif entry.name == "updates" and entry.is_dir():
+            for update_file in sorted(entry.iterdir(), key=lambda p: p.name):
+                update_rel = f"{entry_rel}/{update_file.name}"
+                if not (update_file.is_file() and UPDATE_NAME.match(update_file.name)):
+                    problems.append(Problem(update_rel, 1, msg.BAD_UPDATE_NAME))
+                    continue
+                text = read_text(root, update_rel, problems)
+                update = parse_update(text, update_rel, problems) if text is not None else None
+                if update is not None:
+                    updates.append(update)
+        else:
+            problems.append(Problem(entry_rel, 1, msg.UNEXPECTED_FILE))
+    if not (directory / "incident.yml").is_file():
+        problems.append(Problem(f"{rel}/incident.yml", 1, msg.MISSING_INCIDENT_FILE))
+    return IncidentSources(folder, rel, incident, tuple(updates), faq)
+
+
+def load_sources(root: Path, incidents_dir: str = "incidents") -> Sources:
+    """Read every source file under `root/incidents_dir`; never raises on bad content."""
+    problems: list[Problem] = []
+    incidents: list[IncidentSources] = []
+    faq = None
+    base = root / incidents_dir
+    for entry in sorted(base.iterdir(), key=lambda p: p.name) if base.is_dir() else ():
+        rel = f"{incidents_dir}/{entry.name}"
+        if entry.is_dir():
+            incidents.append(_load_incident(root, rel, problems))
+        elif entry.name == "faq.yml":
+            faq = _load_yaml_file(root, rel, problems)
+        elif entry.name not in ("README.md", ".gitkeep"):
+            problems.append(Problem(rel, 1, msg.UNEXPECTED_TOP_FILE))
+    return Sources(tuple(incidents), faq, tuple(problems))

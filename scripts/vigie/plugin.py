@@ -1,0 +1,151 @@
+"""The MkDocs glue: the only module that imports MkDocs. Each hook hands off to the stages."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.config import base, load_config
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import Abort, MkDocsException, PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, InclusionLevel
+
+from vigie import french, messages, render
+from vigie.derive import site_view
+from vigie.load import load_sources
+from vigie.messages import SourceError
+from vigie.model import DEFAULT_DATA_CATEGORIES, Component, DataCategory, Settings
+from vigie.validate import validate
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+
+    from vigie.derive import SiteView
+
+log = logging.getLogger("mkdocs.plugins.vigie")
+
+
+class _ComponentOptions(base.Config):
+    id = c.Type(str)
+    name = c.Type(str)
+    description = c.Type(str, default="")
+
+
+class _DataCategoryOptions(base.Config):
+    id = c.Type(str)
+    label = c.Type(str)
+    sensitive = c.Type(bool, default=False)
+
+
+class VigieOptions(base.Config):
+    organisation = c.Type(str)
+    contact_email = c.Type(str)
+    timezone = c.Type(str, default="Europe/Paris")
+    incidents_dir = c.Type(str, default="incidents")
+    feed_entries = c.Type(int, default=50)
+    tag_year = c.Type(int, default=2024)
+    components = c.ListOfItems(c.SubConfig(_ComponentOptions))
+    data_categories = c.ListOfItems(c.SubConfig(_DataCategoryOptions), default=[])
+
+
+def settings_from(options: VigieOptions, config: MkDocsConfig) -> Settings:
+    """The model's settings from the plugin's options and the site's own."""
+    categories = tuple(
+        DataCategory(d.id, d.label, d.sensitive) for d in options.data_categories
+    ) or DEFAULT_DATA_CATEGORIES
+    return Settings(
+        organisation=options.organisation,
+        site_url=config.site_url or "",
+        site_name=config.site_name,
+        timezone=options.timezone,
+        contact_email=options.contact_email,
+        components=tuple(Component(x.id, x.name, x.description) for x in options.components),
+        data_categories=categories,
+        feed_entries=options.feed_entries,
+        tag_year=options.tag_year,
+    )
+
+
+def load_site(config_file: Path) -> tuple[Path, Settings, str]:
+    """Repository root, settings and incidents folder named by `mkdocs.yml`."""
+    config = load_config(str(config_file))
+    plugin = config.plugins["vigie"]
+    assert isinstance(plugin, VigiePlugin)
+    return config_file.parent, settings_from(plugin.config, config), plugin.config.incidents_dir
+
+
+def build_site(config_file: Path, site_dir: Path) -> bool:
+    """Build with MkDocs in strict mode into `site_dir`; False when MkDocs refused."""
+    from mkdocs.commands.build import build
+
+    try:
+        build(load_config(str(config_file), site_dir=str(site_dir), strict=True))
+    except (Abort, MkDocsException) as error:
+        log.error(str(error))
+        return False
+    return True
+
+
+class VigiePlugin(BasePlugin[VigieOptions]):
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        settings = settings_from(self.config, config)
+        root = Path(config.config_file_path).parent
+        try:
+            site = validate(load_sources(root, self.config.incidents_dir), settings)
+        except SourceError as error:
+            for problem in error.problems:
+                log.error(str(problem))
+            raise PluginError(messages.CHECK_FAILED.format(count=len(error.problems))) from None
+        # Everything is rebuilt on each build: `mkdocs serve` keeps this object alive.
+        self.view: SiteView = site_view(site)
+        self.pages = {page.uri: page for page in render.pages(self.view)}
+        self.markdown = render.MarkdownRenderer()
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        for page in self.pages.values():
+            generated = File.generated(
+                config,
+                page.uri,
+                content=page.markdown,
+                inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
+            )
+            files.append(generated)
+        return files
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        settings = self.view.site.settings
+        env.filters["markdown"] = self.markdown.html
+        env.globals["vigie_site"] = settings
+        env.globals["vigie_updated"] = (
+            french.datetime_text(self.view.updated_at, settings.timezone)
+            if self.view.updated_at
+            else ""
+        )
+        return env
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        generated = self.pages.get(page.file.src_uri)
+        return generated.search_html if generated else html
+
+    def on_page_context(
+        self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> dict[str, Any]:
+        generated = self.pages.get(page.file.src_uri)
+        context["vigie"] = generated.context if generated else None
+        return context
+
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer:
+        server.watch(str(Path(config.config_file_path).parent / self.config.incidents_dir))
+        return server

@@ -1,0 +1,479 @@
+"""What each generated page shows: plain data for the templates in `overrides/vigie/`.
+
+Templates only lay these values out; every decision (order, labels, dates, which state a
+component is in) is made here or in `derive`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import markdown
+import yaml
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from vigie import derive, french
+from vigie.model import ComponentStatus, Impact
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import date, datetime
+    from xml.etree.ElementTree import Element
+
+    from vigie.derive import IncidentView, SiteView
+    from vigie.model import FaqEntry, NoticeState, Settings, Update
+
+RECENT_RESOLVED = 5
+
+
+@dataclass(frozen=True)
+class When:
+    """A moment as people read it and as machines read it (`<time datetime>`)."""
+
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A state shown with words, an icon and a colour class, never colour alone."""
+
+    text: str
+    level: str  # ok | minor | major | critical | maintenance: a CSS class, not a meaning
+    icon: str  # Material icon path under .icons/
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    name: str
+    description: str
+    badge: Badge
+
+
+@dataclass(frozen=True)
+class DataRow:
+    label: str
+    sensitive: bool
+
+
+@dataclass(frozen=True)
+class AuthorityRow:
+    name: str
+    when: When
+    note: str
+
+
+@dataclass(frozen=True)
+class CorrectionRow:
+    when: When
+    reason: str
+
+
+@dataclass(frozen=True)
+class UpdateRow:
+    anchor: str
+    title: str
+    badge: Badge
+    when: When
+    body: str
+    corrections: tuple[CorrectionRow, ...]
+    url: str = ""
+    incident_title: str = ""
+
+
+@dataclass(frozen=True)
+class FaqRow:
+    anchor: str
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    title: str
+    url: str
+    summary: str
+    badge: Badge
+    started: When
+    last_update: When
+    resolved: When | None
+    duration: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The incident page, or one of its permanent versions."""
+
+    title: str
+    summary: str
+    kind: str
+    badge: Badge
+    impact: str
+    started: When
+    resolved: When | None
+    what_happened: str
+    data_exposed: tuple[DataRow, ...]
+    data_not_exposed: tuple[DataRow, ...]
+    components: tuple[ComponentRow, ...]
+    measures: tuple[str, ...]
+    authorities: tuple[AuthorityRow, ...]
+    recommendations: tuple[str, ...]
+    contact_name: str
+    contact_email: str
+    contact_url: str
+    contact_phone: str
+    updates: tuple[UpdateRow, ...]  # newest first
+    faq: tuple[FaqRow, ...]
+    version: int
+    version_when: When
+    version_count: int
+    current_url: str
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """One page Vigie adds to the MkDocs site."""
+
+    uri: str
+    title: str
+    template: str
+    context: Any
+    search_text: str
+    searchable: bool = True
+    source: str = ""
+    in_nav: bool = False
+
+    @property
+    def markdown(self) -> str:
+        meta: dict[str, Any] = {"title": self.title, "template": self.template}
+        if not self.searchable:
+            meta["search"] = {"exclude": True}
+        return f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)}---\n"
+
+    @property
+    def search_html(self) -> str:
+        """The only text MkDocs sees as page content: what search indexes."""
+        return f"<p>{html.escape(self.search_text)}</p>"
+
+
+@dataclass(frozen=True)
+class HomeContext:
+    overall: Badge
+    banners: tuple[IncidentRow, ...]
+    components: tuple[ComponentRow, ...]
+    unresolved: tuple[IncidentRow, ...]
+    recent: tuple[IncidentRow, ...]
+    updated: When | None
+
+
+@dataclass(frozen=True)
+class TimelineDay:
+    when: When
+    entries: tuple[UpdateRow, ...]
+
+
+@dataclass(frozen=True)
+class HistoryMonth:
+    label: str
+    anchor: str
+    incidents: tuple[IncidentRow, ...]
+
+
+@dataclass(frozen=True)
+class FaqSection:
+    title: str
+    url: str
+    entries: tuple[FaqRow, ...] = field(default_factory=tuple)
+
+
+LEVELS = {
+    ComponentStatus.OPERATIONAL: ("ok", "material/check-circle"),
+    ComponentStatus.UNDER_MAINTENANCE: ("maintenance", "material/wrench"),
+    ComponentStatus.DEGRADED_PERFORMANCE: ("minor", "material/alert-circle"),
+    ComponentStatus.PARTIAL_OUTAGE: ("major", "material/alert"),
+    ComponentStatus.MAJOR_OUTAGE: ("critical", "material/close-octagon"),
+}
+IMPACT_LEVELS = {
+    Impact.NONE: ("ok", "material/check-circle"),
+    Impact.MINOR: ("minor", "material/alert-circle"),
+    Impact.MAJOR: ("major", "material/alert"),
+    Impact.CRITICAL: ("critical", "material/close-octagon"),
+}
+
+
+def incident_url(incident_id: str) -> str:
+    return f"incidents/{incident_id}/"
+
+
+def version_url(incident_id: str, number: int) -> str:
+    return f"incidents/{incident_id}/versions/{number}/"
+
+
+def _when(moment: datetime, settings: Settings) -> When:
+    return When(french.iso(moment, settings.timezone), french.datetime_text(moment, settings.timezone))
+
+
+def _day(day: date) -> When:
+    return When(day.isoformat(), french.weekday_date_text(day))
+
+
+def _status_badge(view: IncidentView, state: NoticeState) -> Badge:
+    assert state.status is not None
+    if state.status.is_closed:
+        level, icon = "ok", "material/check-circle"
+    else:
+        level, icon = IMPACT_LEVELS[state.impact]
+    return Badge(french.label(state.status), level, icon)
+
+
+def _component_rows(
+    states: Iterable[tuple[str, ComponentStatus]], settings: Settings
+) -> tuple[ComponentRow, ...]:
+    order = {c.id: index for index, c in enumerate(settings.components)}
+    rows = []
+    for component_id, status in sorted(states, key=lambda s: order[s[0]]):
+        component = settings.component(component_id)
+        level, icon = LEVELS[status]
+        rows.append(
+            ComponentRow(
+                component.name, component.description, Badge(french.label(status), level, icon)
+            )
+        )
+    return tuple(rows)
+
+
+def _data_rows(ids: Iterable[str], settings: Settings) -> tuple[DataRow, ...]:
+    return tuple(
+        DataRow(settings.data_category(i).label, settings.data_category(i).sensitive) for i in ids
+    )
+
+
+def _update_row(view: IncidentView, update: Update, settings: Settings, status: Badge) -> UpdateRow:
+    return UpdateRow(
+        anchor=update.slug,
+        title=update.title,
+        badge=status,
+        when=_when(update.date, settings),
+        body=update.body,
+        corrections=tuple(CorrectionRow(_when(c.date, settings), c.reason) for c in update.corrections),
+        url=f"{incident_url(view.incident.id)}#{update.slug}",
+        incident_title=view.incident.title,
+    )
+
+
+def _faq_rows(entries: Iterable[FaqEntry], prefix: str) -> tuple[FaqRow, ...]:
+    return tuple(FaqRow(f"{prefix}{e.id}", e.question, e.answer) for e in entries)
+
+
+def notice(view: IncidentView, settings: Settings, number: int | None = None) -> Notice:
+    """The incident notice at version `number` (the current one when None)."""
+    count = len(view.versions)
+    version = view.versions[(number or count) - 1]
+    state = version.state
+    incident = view.incident
+    update_rows = []
+    for v in view.versions[: version.number]:
+        update_rows.append(_update_row(view, v.update, settings, _status_badge(view, v.state)))
+    is_current = version.number == count
+    resolved = incident.resolved if is_current or state.status.is_closed else None  # type: ignore[union-attr]
+    return Notice(
+        title=incident.title,
+        summary=incident.summary,
+        kind=french.label(incident.kind),
+        badge=_status_badge(view, state),
+        impact=french.label(state.impact),
+        started=_when(incident.started, settings),
+        resolved=_when(resolved, settings) if resolved else None,
+        what_happened=state.what_happened,
+        data_exposed=_data_rows(state.data_exposed, settings),
+        data_not_exposed=_data_rows(state.data_not_exposed, settings),
+        components=_component_rows(state.components, settings),
+        measures=state.measures,
+        authorities=tuple(
+            AuthorityRow(a.name, _when(a.date, settings), a.note)
+            for a in sorted(state.authorities, key=lambda a: (a.date, a.name))
+        ),
+        recommendations=state.recommendations,
+        contact_name=incident.contact.name,
+        contact_email=incident.contact.email,
+        contact_url=incident.contact.url,
+        contact_phone=incident.contact.phone,
+        updates=tuple(reversed(update_rows)),
+        faq=_faq_rows(incident.faq, "faq-"),
+        version=version.number,
+        version_when=_when(version.update.date, settings),
+        version_count=count,
+        current_url=incident_url(incident.id),
+        is_current=is_current,
+    )
+
+
+def incident_row(view: IncidentView, settings: Settings) -> IncidentRow:
+    incident = view.incident
+    return IncidentRow(
+        title=incident.title,
+        url=incident_url(incident.id),
+        summary=incident.summary,
+        badge=_status_badge(view, view.state),
+        started=_when(incident.started, settings),
+        last_update=_when(view.last_update.date, settings),
+        resolved=_when(incident.resolved, settings) if incident.resolved else None,
+        duration=french.duration_text(view.duration) if view.duration else "",
+    )
+
+
+def home(view: SiteView) -> HomeContext:
+    settings = view.site.settings
+    level, icon = IMPACT_LEVELS[view.indicator]
+    unresolved = tuple(incident_row(i, settings) for i in view.unresolved)
+    return HomeContext(
+        overall=Badge(french.OVERALL[view.indicator], level, icon),
+        banners=unresolved,
+        components=_component_rows(((c.id, s) for c, s in view.component_states), settings),
+        unresolved=unresolved,
+        recent=tuple(incident_row(i, settings) for i in view.resolved[:RECENT_RESOLVED]),
+        updated=_when(view.updated_at, settings) if view.updated_at else None,
+    )
+
+
+def timeline(view: SiteView) -> tuple[TimelineDay, ...]:
+    settings = view.site.settings
+    days = []
+    for day, entries in derive.timeline(view):
+        rows = []
+        for entry in entries:
+            number = entry.incident.updates.index(entry.update)
+            state = entry.incident.versions[number].state
+            badge = _status_badge(entry.incident, state)
+            rows.append(_update_row(entry.incident, entry.update, settings, badge))
+        days.append(TimelineDay(_day(day), tuple(rows)))
+    return tuple(days)
+
+
+def history(view: SiteView) -> tuple[HistoryMonth, ...]:
+    settings = view.site.settings
+    return tuple(
+        HistoryMonth(
+            french.month_text(year, month),
+            f"{year}-{month:02d}",
+            tuple(incident_row(i, settings) for i in incidents),
+        )
+        for (year, month), incidents in derive.history(view)
+    )
+
+
+def faq(view: SiteView) -> tuple[FaqSection, ...]:
+    sections = [FaqSection("Questions générales", "", _faq_rows(view.site.faq, ""))]
+    for incident in view.incidents:
+        if incident.incident.faq:
+            sections.append(
+                FaqSection(
+                    incident.incident.title,
+                    incident_url(incident.incident.id),
+                    _faq_rows(incident.incident.faq, f"{incident.incident.id}-"),
+                )
+            )
+    return tuple(s for s in sections if s.entries)
+
+
+def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
+    """Every page Vigie generates, with what its template shows."""
+    settings = view.site.settings
+    result = [
+        GeneratedPage(
+            "index.md",
+            "État des services",
+            "vigie/home.html",
+            home(view),
+            f"État des services et incidents en cours de {settings.organisation}.",
+            in_nav=True,
+        ),
+        GeneratedPage(
+            "timeline.md",
+            "Chronologie",
+            "vigie/timeline.html",
+            timeline(view),
+            "Toutes les mises à jour publiées, de la plus récente à la plus ancienne.",
+            in_nav=True,
+        ),
+        GeneratedPage(
+            "history.md",
+            "Historique des incidents",
+            "vigie/history.html",
+            history(view),
+            "Tous les incidents, mois par mois, avec leur durée.",
+            in_nav=True,
+        ),
+        GeneratedPage(
+            "faq.md",
+            "Questions fréquentes",
+            "vigie/faq.html",
+            faq(view),
+            " ".join(
+                e.question
+                for e in (*view.site.faq, *(f for i in view.incidents for f in i.incident.faq))
+            ),
+            in_nav=True,
+        ),
+    ]
+    for incident in view.incidents:
+        source = str(incident.incident.source / "incident.yml")
+        result.append(
+            GeneratedPage(
+                f"incidents/{incident.incident.id}/index.md",
+                incident.incident.title,
+                "vigie/incident.html",
+                notice(incident, settings),
+                incident.incident.summary,
+                source=source,
+            )
+        )
+        for version in incident.versions:
+            result.append(
+                GeneratedPage(
+                    f"incidents/{incident.incident.id}/versions/{version.number}.md",
+                    f"{incident.incident.title} — version {version.number}",
+                    "vigie/incident.html",
+                    notice(incident, settings, version.number),
+                    incident.incident.summary,
+                    searchable=False,
+                    source=source,
+                )
+            )
+    return tuple(result)
+
+
+class _ShiftHeadings(Treeprocessor):
+    """Update bodies sit under an h3: their own headings start at h4."""
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            if len(element.tag) == 2 and element.tag[0] == "h" and element.tag[1] in "123456":
+                element.tag = f"h{max(4, min(6, int(element.tag[1]) + 2))}"
+
+
+class _ShiftHeadingsExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_ShiftHeadings(md), "vigie_shift_headings", 0)
+
+
+class MarkdownRenderer:
+    """Renders staff-written Markdown to HTML once per distinct text."""
+
+    EXTENSIONS = ("tables", "sane_lists", "attr_list", "admonition", "smarty")
+
+    def __init__(self) -> None:
+        self._markdown = markdown.Markdown(
+            extensions=[*self.EXTENSIONS, _ShiftHeadingsExtension()],
+            extension_configs={"smarty": {"smart_quotes": False}},
+        )
+        self._cache: dict[str, str] = {}
+
+    def html(self, text: str) -> str:
+        if text not in self._cache:
+            self._cache[text] = self._markdown.reset().convert(text)
+        return self._cache[text]

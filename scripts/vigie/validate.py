@@ -1,0 +1,474 @@
+"""Judge the loaded sources and turn them into the model, reporting every problem at once.
+
+Structure (required fields, unknown fields, types, closed vocabularies) is checked against
+the JSON Schemas shipped in `schemas/`, the same files editors use; meaning (dates, the
+site's components and data categories, consistency between files) is checked here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+import jsonschema
+
+from vigie import messages as msg
+from vigie.load import Document, IncidentSources, Sources, UpdateSource
+from vigie.messages import Problem, SourceError
+from vigie.model import (
+    Authority,
+    ComponentStatus,
+    Contact,
+    Correction,
+    FaqEntry,
+    Impact,
+    Incident,
+    Kind,
+    NoticeChanges,
+    NoticeState,
+    Settings,
+    Site,
+    Status,
+    Update,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """One of the shipped JSON Schemas: `incident`, `update` or `faq`."""
+    text = resources.files("vigie").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(name))
+
+
+def _field_name(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(key) for key in path if isinstance(key, str)) or "(racine)"
+
+
+def _example(subschema: dict[str, Any], root: dict[str, Any]) -> str:
+    if "$ref" in subschema:
+        subschema = root["$defs"][subschema["$ref"].rsplit("/", 1)[-1]]
+    if "x-example" in subschema:
+        return str(subschema["x-example"])
+    if "enum" in subschema:
+        return str(subschema["enum"][0])
+    return "…"
+
+
+def _type_name(value: Any) -> str:
+    names = {str: "string", bool: "boolean", list: "array", dict: "object", int: "integer"}
+    name = names.get(type(value), "number" if isinstance(value, float) else "null")
+    return msg.TYPE_NAMES[name]
+
+
+def structure_problems(doc: Document, schema_name: str) -> Iterator[Problem]:
+    """Every way `doc` departs from its JSON Schema, in staff's words."""
+    root = schema(schema_name)
+    for error in _validator(schema_name).iter_errors(doc.data):
+        path = tuple(error.absolute_path)
+        field = _field_name(path)
+        kind = error.validator
+        if kind == "required":
+            for name in error.validator_value:
+                if name not in error.instance:
+                    example = f"{name}: {_example(error.schema['properties'][name], root)}"
+                    yield Problem(
+                        doc.path,
+                        doc.line(*path),
+                        msg.REQUIRED.format(field=name, example=example),
+                    )
+        elif kind == "additionalProperties" and error.schema.get("properties") is not None:
+            allowed = sorted(error.schema["properties"])
+            for name in error.instance:
+                if name in allowed:
+                    continue
+                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+                hint = (
+                    msg.DID_YOU_MEAN.format(suggestion=close[0])
+                    if close
+                    else msg.ALLOWED_FIELDS.format(allowed=", ".join(allowed))
+                )
+                yield Problem(
+                    doc.path,
+                    doc.key_line(*path, name),
+                    msg.UNKNOWN_FIELD.format(field=name, hint=hint),
+                )
+        elif kind == "type" and error.schema.get("format") == "date-time":
+            yield Problem(doc.path, doc.line(*path), msg.NOT_A_DATE.format(value=error.instance))
+        elif kind == "type":
+            expected = error.validator_value
+            expected = expected[0] if isinstance(expected, list) else expected
+            yield Problem(
+                doc.path,
+                doc.line(*path),
+                msg.WRONG_TYPE.format(
+                    field=field,
+                    expected=msg.TYPE_NAMES[expected],
+                    found=_type_name(error.instance),
+                ),
+            )
+        elif kind == "enum":
+            allowed = ", ".join(str(v) for v in error.validator_value)
+            yield Problem(
+                doc.path,
+                doc.line(*path),
+                msg.UNKNOWN_VALUE.format(value=error.instance, field=field, allowed=allowed),
+            )
+        elif kind == "minLength":
+            yield Problem(doc.path, doc.line(*path), msg.EMPTY_VALUE.format(field=field))
+        elif kind == "uniqueItems":
+            yield Problem(doc.path, doc.line(*path), msg.DUPLICATE_VALUE.format(field=field))
+        else:
+            yield Problem(
+                doc.path,
+                doc.line(*path),
+                msg.BAD_FORMAT.format(
+                    field=field, value=error.instance, example=_example(error.schema, root)
+                ),
+            )
+
+
+def parse_datetime(value: Any) -> tuple[datetime | None, str | None]:
+    """An aware datetime from source text, or the message saying what is wrong with it."""
+    if not isinstance(value, str):
+        return None, msg.NOT_A_DATE.format(value=value)
+    text = value.strip()
+    if DATE_ONLY.match(text):
+        return None, msg.DATE_ONLY.format(value=text)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None, msg.NOT_A_DATE.format(value=text)
+    if parsed.tzinfo is None:
+        return None, msg.DATE_NO_OFFSET.format(value=text)
+    return parsed, None
+
+
+class _Checker:
+    """Collects problems while it converts plain data into model values."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.problems: list[Problem] = []
+        self.component_ids = [c.id for c in settings.components]
+        self.category_ids = [c.id for c in settings.data_categories]
+
+    def report(self, doc: Document | UpdateSource | str, line: int, message: str) -> None:
+        path = doc if isinstance(doc, str) else doc.path
+        self.problems.append(Problem(path, line, message))
+
+    def date(self, doc: Document, *keys: str | int) -> datetime | None:
+        value = _get(doc.data, keys)
+        if value is None:
+            return None
+        parsed, error = parse_datetime(value)
+        if error and isinstance(value, str):  # other types were reported by the schema
+            self.report(doc, doc.line(*keys), error)
+        return parsed
+
+    def components(self, doc: Document, *keys: str) -> tuple[tuple[str, ComponentStatus], ...]:
+        mapping = _get(doc.data, keys)
+        if not isinstance(mapping, dict):
+            return ()
+        states = []
+        for component_id, state in mapping.items():
+            if component_id not in self.component_ids:
+                allowed = ", ".join(self.component_ids)
+                self.report(
+                    doc,
+                    doc.key_line(*keys, component_id),
+                    msg.UNKNOWN_COMPONENT.format(value=component_id, allowed=allowed),
+                )
+            elif state in ComponentStatus.__members__.values():
+                states.append((component_id, ComponentStatus(state)))
+        return tuple(sorted(states))
+
+    def categories(self, doc: Document, *keys: str) -> tuple[str, ...] | None:
+        values = _get(doc.data, keys)
+        if not isinstance(values, list):
+            return None
+        known = []
+        for index, value in enumerate(values):
+            if value in self.category_ids:
+                known.append(value)
+            elif isinstance(value, str):
+                allowed = ", ".join(self.category_ids)
+                self.report(
+                    doc,
+                    doc.line(*keys, index),
+                    msg.UNKNOWN_DATA_CATEGORY.format(value=value, allowed=allowed),
+                )
+        return tuple(known)
+
+    def data(self, doc: Document) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+        exposed = self.categories(doc, "data", "exposed")
+        not_exposed = self.categories(doc, "data", "not_exposed")
+        for value in sorted(set(exposed or ()) & set(not_exposed or ())):
+            index = list(not_exposed or ()).index(value)
+            self.report(
+                doc, doc.line("data", "not_exposed", index), msg.DATA_BOTH_WAYS.format(value=value)
+            )
+        return exposed, not_exposed
+
+    def authorities(self, doc: Document) -> tuple[Authority, ...]:
+        items = _get(doc.data, ("authorities",))
+        result = []
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            if not isinstance(item, dict):
+                continue
+            date = self.date(doc, "authorities", index, "date")
+            if date and isinstance(item.get("name"), str):
+                result.append(Authority(item["name"], date, _text(item.get("note"))))
+        return tuple(result)
+
+    def texts(self, doc: Document, key: str) -> tuple[str, ...] | None:
+        values = _get(doc.data, (key,))
+        if not isinstance(values, list):
+            return None
+        return tuple(v for v in values if isinstance(v, str))
+
+    def faq(self, doc: Document | None, incident_id: str | None) -> tuple[FaqEntry, ...]:
+        if doc is None:
+            return ()
+        self.problems.extend(structure_problems(doc, "faq"))
+        entries: list[FaqEntry] = []
+        first_lines: dict[str, int] = {}
+        for index, item in enumerate(doc.data if isinstance(doc.data, list) else ()):
+            if not isinstance(item, dict):
+                continue
+            entry_id = item.get("id")
+            if entry_id in first_lines:
+                first = first_lines[entry_id]
+                self.report(
+                    doc, doc.line(index, "id"), msg.DUPLICATE_FAQ_ID.format(id=entry_id, first=first)
+                )
+                continue
+            if isinstance(entry_id, str):
+                first_lines[entry_id] = doc.line(index, "id")
+            if all(isinstance(item.get(k), str) for k in ("id", "question", "answer")):
+                entries.append(FaqEntry(item["id"], item["question"], item["answer"], incident_id))
+        return tuple(entries)
+
+    def update(self, incident_id: str, source: UpdateSource) -> Update | None:
+        doc = source.front_matter
+        if doc.data is None:
+            return None
+        self.problems.extend(structure_problems(doc, "update"))
+        data = doc.data if isinstance(doc.data, dict) else {}
+        date = self.date(doc, "date")
+        exposed, not_exposed = self.data(doc)
+        impact = data.get("impact")
+        changes = NoticeChanges(
+            impact=Impact(impact) if impact in Impact.__members__.values() else None,
+            components=self.components(doc, "components"),
+            data_exposed=exposed,
+            data_not_exposed=not_exposed,
+            what_happened=_text(data.get("what_happened")) or None,
+            measures=self.texts(doc, "measures") or (),
+            authorities=self.authorities(doc),
+            recommendations=self.texts(doc, "recommendations"),
+        )
+        corrections = []
+        for index, item in enumerate(_list(data.get("corrections"))):
+            correction_date = self.date(doc, "corrections", index, "date")
+            if correction_date and isinstance(item, dict) and isinstance(item.get("reason"), str):
+                corrections.append(Correction(correction_date, item["reason"]))
+        status = data.get("status")
+        title = data.get("title")
+        if date is None or status not in Status.__members__.values() or not isinstance(title, str):
+            return None
+        return Update(
+            incident_id=incident_id,
+            slug=source.stem,
+            source=PurePosixPath(source.path),
+            date=date,
+            status=Status(status),
+            title=title,
+            body=source.body,
+            changes=changes,
+            corrections=tuple(sorted(corrections, key=lambda c: c.date)),
+            draft=data.get("draft") is True,
+        )
+
+    def incident(self, sources: IncidentSources) -> Incident | None:
+        doc = sources.incident
+        updates = [self.update(sources.folder, u) for u in sources.updates]
+        faq = self.faq(sources.faq, sources.folder)
+        if doc is None or doc.data is None:
+            return None
+        self.problems.extend(structure_problems(doc, "incident"))
+        data = doc.data if isinstance(doc.data, dict) else {}
+        incident_id = data.get("id")
+        if isinstance(incident_id, str) and incident_id != sources.folder:
+            self.report(
+                doc,
+                doc.line("id"),
+                msg.ID_MISMATCH.format(id=incident_id, folder=sources.folder),
+            )
+        started = self.date(doc, "started")
+        resolved = self.date(doc, "resolved")
+        exposed, not_exposed = self.data(doc)
+        initial = NoticeState(
+            status=None,
+            impact=Impact(data["impact"]) if data.get("impact") in list(Impact) else Impact.NONE,
+            components=self.components(doc, "components"),
+            data_exposed=exposed or (),
+            data_not_exposed=not_exposed or (),
+            what_happened=_text(data.get("what_happened")),
+            measures=self.texts(doc, "measures") or (),
+            authorities=self.authorities(doc),
+            recommendations=self.texts(doc, "recommendations") or (),
+        )
+        published = sorted(
+            (u for u in updates if u is not None and not u.draft), key=lambda u: u.date
+        )
+        self._check_timeline(sources, started, resolved, published)
+        contact = data.get("contact")
+        if (
+            started is None
+            or data.get("kind") not in list(Kind)
+            or not isinstance(contact, dict)
+            or not all(isinstance(data.get(k), str) for k in ("title", "summary"))
+            or not all(isinstance(contact.get(k), str) for k in ("name", "email"))
+            or any(u is None for u in updates)
+        ):
+            return None
+        return Incident(
+            id=sources.folder,
+            source=PurePosixPath(sources.path),
+            title=data["title"],
+            summary=data["summary"],
+            kind=Kind(data["kind"]),
+            started=started,
+            resolved=resolved,
+            initial=initial,
+            contact=Contact(
+                contact["name"],
+                contact["email"],
+                _text(contact.get("url")),
+                _text(contact.get("phone")),
+            ),
+            updates=tuple(sorted((u for u in updates if u), key=lambda u: u.date)),
+            faq=faq,
+            draft=data.get("draft") is True,
+        )
+
+    def _check_timeline(
+        self,
+        sources: IncidentSources,
+        started: datetime | None,
+        resolved: datetime | None,
+        published: list[Update],
+    ) -> None:
+        doc = sources.incident
+        assert doc is not None
+        by_date: dict[datetime, Update] = {}
+        for update in published:
+            path = str(update.source)
+            source = next(s for s in sources.updates if s.path == path)
+            line = source.front_matter.line("date")
+            if started and update.date < started:
+                self.report(
+                    path,
+                    line,
+                    msg.UPDATE_BEFORE_START.format(
+                        date=update.date.isoformat(), started=started.isoformat()
+                    ),
+                )
+            if update.date in by_date:
+                other = by_date[update.date].source.name
+                self.report(
+                    path, line, msg.SAME_DATE_UPDATES.format(date=update.date.isoformat(), other=other)
+                )
+            by_date.setdefault(update.date, update)
+        if started and resolved and resolved < started:
+            self.report(doc, doc.line("resolved"), msg.RESOLVED_BEFORE_START)
+        if not sources.updates:
+            self.report(doc, 1, msg.NO_UPDATES)
+        if not published:
+            return
+        last = published[-1]
+        if resolved and not last.status.is_closed:
+            self.report(
+                doc,
+                doc.line("resolved"),
+                msg.RESOLVED_BUT_OPEN.format(last=last.source.name, status=last.status),
+            )
+        if last.status.is_closed and "resolved" not in (doc.data or {}):
+            self.report(
+                doc,
+                doc.line("started"),
+                msg.CLOSED_BUT_NOT_RESOLVED.format(
+                    status=last.status, example=last.date.isoformat()
+                ),
+            )
+
+
+def _get(data: Any, keys: tuple[str | int, ...]) -> Any:
+    for key in keys:
+        if isinstance(key, int):
+            data = data[key] if isinstance(data, list) and key < len(data) else None
+        else:
+            data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def validate(sources: Sources, settings: Settings) -> Site:
+    """The model of the site, or `SourceError` listing every problem in every file."""
+    checker = _Checker(settings)
+    checker.problems.extend(sources.problems)
+    incidents: list[Incident] = []
+    claimed: dict[str, str] = {}
+    for incident_sources in sources.incidents:
+        incident = checker.incident(incident_sources)
+        doc = incident_sources.incident
+        declared = doc.data.get("id") if doc and isinstance(doc.data, dict) else None
+        if isinstance(declared, str):
+            if declared in claimed:
+                checker.report(
+                    doc,
+                    doc.line("id"),
+                    msg.DUPLICATE_INCIDENT_ID.format(id=declared, other=claimed[declared]),
+                )
+            claimed.setdefault(declared, f"{incident_sources.path}/incident.yml")
+        if incident is not None:
+            incidents.append(incident)
+    faq = checker.faq(sources.faq, None)
+    if checker.problems:
+        raise SourceError(checker.problems)
+    return Site(settings, tuple(sorted(incidents, key=lambda i: i.id)), faq)
+
+
+def check_schemas_match_model() -> list[str]:
+    """Closed vocabularies in the schemas that differ from the model's enums (for tests)."""
+    incident, update = schema("incident"), schema("update")
+    pairs = [
+        (incident["properties"]["kind"]["enum"], Kind),
+        (incident["properties"]["impact"]["enum"], Impact),
+        (update["properties"]["status"]["enum"], Status),
+        (incident["$defs"]["components"]["additionalProperties"]["enum"], ComponentStatus),
+    ]
+    return [enum.__name__ for values, enum in pairs if sorted(values) != sorted(enum)]
