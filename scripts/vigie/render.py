@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import markdown
 import yaml
+from markupsafe import Markup
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
@@ -471,9 +472,10 @@ class MarkdownRenderer:
             extensions=[*self.EXTENSIONS, _ShiftHeadingsExtension()],
             extension_configs={"smarty": {"smart_quotes": False}},
         )
-        self._cache: dict[str, str] = {}
+        self._cache: dict[str, Markup] = {}
 
-    def html(self, text: str) -> str:
+    def html(self, text: str) -> Markup:
+        """The HTML of `text`, marked safe for templates that escape everything else."""
         if text not in self._cache:
-            self._cache[text] = self._markdown.reset().convert(text)
+            self._cache[text] = Markup(self._markdown.reset().convert(text))
         return self._cache[text]
