@@ -78,7 +78,9 @@ def _show_mkdocs_warnings() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `vigie` command."""
-    parser = argparse.ArgumentParser(prog="vigie", description="Site d'information sur les incidents.")
+    parser = argparse.ArgumentParser(
+        prog="vigie", description="Site d'information sur les incidents."
+    )
     parser.add_argument("-f", "--config-file", type=_config_file, default=Path("mkdocs.yml"))
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="vérifier les sources sans construire le site")

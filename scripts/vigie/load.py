@@ -64,8 +64,9 @@ class IncidentSources:
     folder: str
     path: str
     incident: Document | None
-    updates: tuple[UpdateSource, ...]
+    updates: tuple[UpdateSource, ...]  # the readable ones
     faq: Document | None
+    update_files: int  # every file under updates/, readable or not
 
 
 @dataclass(frozen=True)
@@ -181,9 +182,7 @@ def _to_data(
                 )
                 continue
             lines[("#key", *path, key)] = key_line
-            mapping[key] = _to_data(
-                value_node, (*path, key), lines, loader, rel, offset, problems
-            )
+            mapping[key] = _to_data(value_node, (*path, key), lines, loader, rel, offset, problems)
         return mapping
     problems.append(Problem(rel, line, msg.YAML_TAG.format(tag=node.tag)))
     return None
@@ -195,9 +194,7 @@ def parse_update(text: str, rel: str, problems: list[Problem]) -> UpdateSource |
     if not lines or lines[0].strip() != "---":
         problems.append(Problem(rel, 1, msg.NO_FRONT_MATTER))
         return None
-    closing = next(
-        (i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None
-    )
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if closing is None:
         problems.append(Problem(rel, 1, msg.UNCLOSED_FRONT_MATTER))
         return None
@@ -228,6 +225,7 @@ def _load_incident(root: Path, rel: str, problems: list[Problem]) -> IncidentSou
         problems.append(Problem(rel, 1, msg.BAD_FOLDER_NAME.format(name=folder)))
     incident = faq = None
     updates: list[UpdateSource] = []
+    update_files = 0
     for entry in sorted(directory.iterdir(), key=lambda p: p.name):
         entry_rel = f"{rel}/{entry.name}"
         if entry.name == "incident.yml" and entry.is_file():
@@ -237,6 +235,7 @@ def _load_incident(root: Path, rel: str, problems: list[Problem]) -> IncidentSou
         elif entry.name == "updates" and entry.is_dir():
             for update_file in sorted(entry.iterdir(), key=lambda p: p.name):
                 update_rel = f"{entry_rel}/{update_file.name}"
+                update_files += 1
                 if not (update_file.is_file() and UPDATE_NAME.match(update_file.name)):
                     problems.append(Problem(update_rel, 1, msg.BAD_UPDATE_NAME))
                     continue
@@ -248,7 +247,7 @@ def _load_incident(root: Path, rel: str, problems: list[Problem]) -> IncidentSou
             problems.append(Problem(entry_rel, 1, msg.UNEXPECTED_FILE))
     if not (directory / "incident.yml").is_file():
         problems.append(Problem(f"{rel}/incident.yml", 1, msg.MISSING_INCIDENT_FILE))
-    return IncidentSources(folder, rel, incident, tuple(updates), faq)
+    return IncidentSources(folder, rel, incident, tuple(updates), faq, update_files)
 
 
 def load_sources(root: Path, incidents_dir: str = "incidents") -> Sources:

@@ -29,7 +29,10 @@ class SourceError(Exception):
 NOT_UTF8 = "le fichier n'est pas encodé en UTF-8 (octet invalide {byte}) : enregistrez-le en UTF-8"
 NUL_BYTE = "le fichier contient un octet nul : ce n'est pas un fichier texte"
 TOO_LARGE = "fichier trop volumineux ({size} Ko ; au plus {limit} Ko)"
-YAML_SYNTAX = "syntaxe YAML invalide : {problem}"
+YAML_SYNTAX = (
+    "syntaxe YAML invalide à cette ligne ou juste avant (guillemets, crochets, deux-points "
+    "ou indentation ?) ; détail : {problem}"
+)
 YAML_ALIAS = "les alias YAML (*nom) ne sont pas acceptés : écrivez la valeur en entier"
 YAML_TAG = "étiquette YAML non acceptée : {tag}"
 YAML_TOO_DEEP = "imbrication trop profonde (plus de {limit} niveaux)"
@@ -95,15 +98,21 @@ NOT_A_DATE = (
 
 # Meaning and consistency
 UNKNOWN_COMPONENT = "service inconnu « {value} » ; services possibles : {allowed}"
-UNKNOWN_DATA_CATEGORY = "catégorie de données inconnue « {value} » ; catégories possibles : {allowed}"
+UNKNOWN_DATA_CATEGORY = (
+    "catégorie de données inconnue « {value} » ; catégories possibles : {allowed}"
+)
 DATA_BOTH_WAYS = "la catégorie « {value} » est à la fois dans exposed et dans not_exposed"
-ID_MISMATCH = "l'identifiant « {id} » diffère du nom du dossier « {folder} » : ils doivent être égaux"
+ID_MISMATCH = (
+    "l'identifiant « {id} » diffère du nom du dossier « {folder} » : ils doivent être égaux"
+)
 DUPLICATE_INCIDENT_ID = "identifiant d'incident « {id} » déjà utilisé par {other}"
 UPDATE_BEFORE_START = (
     "mise à jour datée du {date}, avant le début de l'incident ({started}, "
     "champ started de incident.yml)"
 )
-SAME_DATE_UPDATES = "deux mises à jour ont la même date {date} : {other} a la même ; décalez l'une d'elles"
+SAME_DATE_UPDATES = (
+    "deux mises à jour ont la même date {date} : {other} a la même ; décalez l'une d'elles"
+)
 RESOLVED_BUT_OPEN = (
     "l'incident est marqué résolu (resolved) mais sa dernière mise à jour ({last}) a le "
     "statut « {status} » : ajoutez une mise à jour au statut resolved, ou retirez resolved"

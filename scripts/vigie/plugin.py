@@ -57,9 +57,10 @@ class VigieOptions(base.Config):
 
 def settings_from(options: VigieOptions, config: MkDocsConfig) -> Settings:
     """The model's settings from the plugin's options and the site's own."""
-    categories = tuple(
-        DataCategory(d.id, d.label, d.sensitive) for d in options.data_categories
-    ) or DEFAULT_DATA_CATEGORIES
+    categories = (
+        tuple(DataCategory(d.id, d.label, d.sensitive) for d in options.data_categories)
+        or DEFAULT_DATA_CATEGORIES
+    )
     return Settings(
         organisation=options.organisation,
         site_url=config.site_url or "",

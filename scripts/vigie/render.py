@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import markdown
 import yaml
-from markupsafe import Markup
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
 
 from vigie import derive, french
 from vigie.model import ComponentStatus, Impact
@@ -215,7 +215,9 @@ def version_url(incident_id: str, number: int) -> str:
 
 
 def _when(moment: datetime, settings: Settings) -> When:
-    return When(french.iso(moment, settings.timezone), french.datetime_text(moment, settings.timezone))
+    return When(
+        french.iso(moment, settings.timezone), french.datetime_text(moment, settings.timezone)
+    )
 
 
 def _day(day: date) -> When:
@@ -260,7 +262,9 @@ def _update_row(view: IncidentView, update: Update, settings: Settings, status: 
         badge=status,
         when=_when(update.date, settings),
         body=update.body,
-        corrections=tuple(CorrectionRow(_when(c.date, settings), c.reason) for c in update.corrections),
+        corrections=tuple(
+            CorrectionRow(_when(c.date, settings), c.reason) for c in update.corrections
+        ),
         url=f"{incident_url(view.incident.id)}#{update.slug}",
         incident_title=view.incident.title,
     )

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 
 from vigie import messages as msg
-from vigie.load import Document, IncidentSources, Sources, UpdateSource
 from vigie.messages import Problem, SourceError
 from vigie.model import (
     Authority,
@@ -40,6 +39,8 @@ from vigie.model import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from vigie.load import Document, IncidentSources, Sources, UpdateSource
 
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -255,7 +256,9 @@ class _Checker:
             if entry_id in first_lines:
                 first = first_lines[entry_id]
                 self.report(
-                    doc, doc.line(index, "id"), msg.DUPLICATE_FAQ_ID.format(id=entry_id, first=first)
+                    doc,
+                    doc.line(index, "id"),
+                    msg.DUPLICATE_FAQ_ID.format(id=entry_id, first=first),
                 )
                 continue
             if isinstance(entry_id, str):
@@ -393,12 +396,14 @@ class _Checker:
             if update.date in by_date:
                 other = by_date[update.date].source.name
                 self.report(
-                    path, line, msg.SAME_DATE_UPDATES.format(date=update.date.isoformat(), other=other)
+                    path,
+                    line,
+                    msg.SAME_DATE_UPDATES.format(date=update.date.isoformat(), other=other),
                 )
             by_date.setdefault(update.date, update)
         if started and resolved and resolved < started:
             self.report(doc, doc.line("resolved"), msg.RESOLVED_BEFORE_START)
-        if not sources.updates:
+        if not sources.update_files:
             self.report(doc, 1, msg.NO_UPDATES)
         if not published:
             return

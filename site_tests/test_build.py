@@ -1,0 +1,89 @@
+"""Bad input never publishes: every problem listed, exit code 1, previous `site/` intact."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from conftest import copy_repo, run_mkdocs, run_vigie, tree_bytes
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+BROKEN_STATUS = (
+    "incidents/2024-06-espace-adherent/updates/2024-06-11T1030-cause-identifiee.md",
+    "status: identified",
+    "status: identifie",
+)
+EXPECTED_LINE = (
+    "incidents/2024-06-espace-adherent/updates/2024-06-11T1030-cause-identifiee.md:3: "
+    "valeur inconnue « identifie » pour « status » ; valeurs possibles : "
+    "investigating, identified, monitoring, resolved, postmortem"
+)
+
+
+def _break(repo: Path) -> None:
+    path, old, new = BROKEN_STATUS
+    text = (repo / path).read_text(encoding="utf-8")
+    assert old in text.splitlines()[2]
+    (repo / path).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_check_passes_on_the_example(example_repo: Path) -> None:
+    result = run_vigie(example_repo, "check")
+    assert result.returncode == 0, result.stderr
+    assert "Vérification réussie" in result.stdout
+
+
+def test_strict_mkdocs_build_is_clean(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    result = run_mkdocs(repo, "build", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+
+
+def test_check_reports_the_exact_line_and_fails(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    _break(repo)
+    result = run_vigie(repo, "check")
+    assert result.returncode == 1
+    assert EXPECTED_LINE in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+
+
+def test_failed_build_leaves_the_previous_site_byte_identical(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    assert run_vigie(repo, "build").returncode == 0
+    before = tree_bytes(repo / "site")
+    _break(repo)
+    result = run_vigie(repo, "build")
+    assert result.returncode == 1
+    assert EXPECTED_LINE in result.stderr.splitlines()
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(repo / "site") == before
+    assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".site")) == []
+
+
+def test_plain_mkdocs_build_also_refuses_and_keeps_the_site(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    assert run_mkdocs(repo, "build").returncode == 0
+    before = tree_bytes(repo / "site")
+    _break(repo)
+    result = run_mkdocs(repo, "build")
+    assert result.returncode == 1
+    assert any(line.endswith(EXPECTED_LINE) for line in result.stderr.splitlines())
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(repo / "site") == before
+
+
+def test_a_strict_mode_warning_also_keeps_the_previous_site(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    assert run_vigie(repo, "build").returncode == 0
+    before = tree_bytes(repo / "site")
+    page = repo / "pages/a-propos.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n[lien cassé](nulle-part.md)\n", encoding="utf-8"
+    )
+    result = run_vigie(repo, "build")
+    assert result.returncode == 1
+    assert "nulle-part.md" in result.stderr
+    assert tree_bytes(repo / "site") == before
