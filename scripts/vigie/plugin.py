@@ -12,7 +12,7 @@ from mkdocs.exceptions import Abort, MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, InclusionLevel
 
-from vigie import french, messages, render
+from vigie import api, badges, feeds, french, messages, render
 from vigie.derive import site_view
 from vigie.load import load_sources
 from vigie.messages import SourceError
@@ -108,6 +108,14 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         self.view: SiteView = site_view(site)
         self.pages = {page.uri: page for page in render.pages(self.view)}
         self.markdown = render.MarkdownRenderer()
+        if problem := feeds.site_url_problem(settings):
+            raise PluginError(problem)
+        # Feeds, API and badges: files that are not pages, by their path in the site.
+        self.outputs = {
+            **feeds.files(self.view, self.markdown.html),
+            **api.files(self.view, self.markdown.html),
+            **badges.files(self.view),
+        }
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -119,12 +127,15 @@ class VigiePlugin(BasePlugin[VigieOptions]):
                 inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
             )
             files.append(generated)
+        for uri, content in self.outputs.items():
+            files.append(File.generated(config, uri, content=content))
         return files
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         settings = self.view.site.settings
         env.filters["markdown"] = self.markdown.html
         env.globals["vigie_site"] = settings
+        env.globals["vigie_follow"] = feeds.follow(settings)
         env.globals["vigie_updated"] = (
             french.datetime_text(self.view.updated_at, settings.timezone)
             if self.view.updated_at

@@ -16,7 +16,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-from vigie import derive, french
+from vigie import derive, feeds, french
 from vigie.model import ComponentStatus, Impact
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
     from vigie.derive import IncidentView, SiteView
+    from vigie.feeds import FeedLink
     from vigie.model import FaqEntry, NoticeState, Settings, Update
 
 RECENT_RESOLVED = 5
@@ -133,6 +134,7 @@ class Notice:
     version_count: int
     current_url: str
     is_current: bool
+    feeds: tuple[FeedLink, ...] = ()  # the incident's own feeds, for its page
 
 
 @dataclass(frozen=True)
@@ -314,6 +316,7 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         version_count=count,
         current_url=incident_url(incident.id),
         is_current=is_current,
+        feeds=feeds.incident_links(settings, incident.id, incident.title),
     )
 
 

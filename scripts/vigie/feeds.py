@@ -1,0 +1,468 @@
+"""RSS, Atom and JSON Feed: one entry per published update, with an id that never changes.
+
+Everything here is a pure function of the derived model (`vigie.derive.SiteView`): the
+plugin only registers the bytes returned by `files()`. Dates come from the updates, never
+from the clock, so the same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
+
+from feedgen.feed import FeedGenerator
+
+from vigie import french
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from vigie.derive import IncidentView, SiteView
+    from vigie.model import Settings, Status, Update
+
+    MarkdownToHtml = Callable[[str], str]
+
+SITE_RSS = "feeds/rss.xml"
+SITE_ATOM = "feeds/atom.xml"
+SITE_JSON = "feeds/feed.json"
+RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
+JSON_FEED_TYPE = "application/feed+json"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+SUMMARY_LENGTH = 280
+
+SITE_URL_REQUIRED = (
+    "mkdocs.yml: site_url est obligatoire : les flux et l'API donnent des adresses complètes "
+    "(exemple : site_url: https://statut.example.fr/)"
+)
+
+
+def incident_feed(incident_id: str, kind: str) -> str:
+    """Path of an incident's feed: `incidents/<id>/rss.xml` or `atom.xml`."""
+    return f"incidents/{incident_id}/{kind}.xml"
+
+
+def component_feed(component_id: str, kind: str) -> str:
+    """Path of a component's feed: `components/<id>/rss.xml` or `atom.xml`."""
+    return f"components/{component_id}/{kind}.xml"
+
+
+def site_url_problem(settings: Settings) -> str | None:
+    """Why `site_url` cannot be used for feeds and the API, or None when it can."""
+    return None if urlsplit(settings.site_url).hostname else SITE_URL_REQUIRED
+
+
+def site_root(settings: Settings) -> str:
+    """The site's address, ending with a slash; every public URL starts with it."""
+    return settings.site_url if settings.site_url.endswith("/") else f"{settings.site_url}/"
+
+
+def absolute(settings: Settings, path: str) -> str:
+    """`path` (relative to the site root) as an absolute URL."""
+    return f"{site_root(settings)}{path}"
+
+
+def incident_page(settings: Settings, incident_id: str) -> str:
+    return absolute(settings, f"incidents/{incident_id}/")
+
+
+def permalink(settings: Settings, update: Update) -> str:
+    """The update's permanent address: its anchor on the incident page."""
+    return f"{incident_page(settings, update.incident_id)}#{update.slug}"
+
+
+def domain(settings: Settings) -> str:
+    """The site's domain name, from `site_url`."""
+    return urlsplit(site_root(settings)).hostname or ""
+
+
+def tag_uri(settings: Settings, specific: str) -> str:
+    """`tag:<domain>,<year>:<specific>` (RFC 4151); the year is fixed in the settings."""
+    return f"tag:{domain(settings)},{settings.tag_year}:{specific}"
+
+
+def entry_id(settings: Settings, update: Update) -> str:
+    """The id of an update in every feed: depends on the domain, incident id and file stem only."""
+    return tag_uri(settings, f"{update.incident_id}/{update.slug}")
+
+
+def epoch(settings: Settings) -> datetime:
+    """The date given when nothing has been published yet: 1 January of `tag_year`."""
+    return datetime(settings.tag_year, 1, 1, tzinfo=ZoneInfo(settings.timezone))
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One feed address, as shown in a page head and in the "Suivre" block."""
+
+    label: str  # the format, as readers see it: "Flux RSS"
+    title: str  # the `<link title>` feed readers show
+    mime: str
+    url: str  # absolute
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One published update, ready for any feed format."""
+
+    id: str
+    url: str
+    title: str
+    summary: str
+    content_html: str
+    published: datetime  # in the site's time zone
+    updated: datetime  # the last correction, or `published`
+    status: Status
+    status_label: str
+    incident_id: str
+    slug: str
+
+    @property
+    def order(self) -> tuple[datetime, str, str]:
+        return (self.published, self.incident_id, self.slug)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed, whatever its formats: who it is for and its entries, newest first."""
+
+    id: str
+    title: str
+    description: str
+    page_url: str  # the HTML page the feed follows
+    entries: tuple[Entry, ...]
+    updated: datetime
+
+
+FORMATS = (
+    ("Flux RSS", "RSS", RSS_TYPE, "rss.xml"),
+    ("Flux Atom", "Atom", ATOM_TYPE, "atom.xml"),
+    ("JSON Feed", "JSON Feed", JSON_FEED_TYPE, "feed.json"),
+)
+
+
+def _links(
+    settings: Settings, folder: str, title: str, with_json: bool = False
+) -> tuple[FeedLink, ...]:
+    return tuple(
+        FeedLink(label, f"{title} ({short})", mime, absolute(settings, f"{folder}{name}"))
+        for label, short, mime, name in FORMATS
+        if with_json or mime != JSON_FEED_TYPE
+    )
+
+
+def site_links(settings: Settings) -> tuple[FeedLink, ...]:
+    """The site-wide feeds (RSS, Atom, JSON Feed), announced in every page head."""
+    return _links(
+        settings, "feeds/", f"{settings.site_name}, toutes les mises à jour", with_json=True
+    )
+
+
+def incident_links(settings: Settings, incident_id: str, title: str) -> tuple[FeedLink, ...]:
+    """One incident's own feeds (RSS, Atom), announced on its page."""
+    return _links(settings, f"incidents/{incident_id}/", title)
+
+
+@dataclass(frozen=True)
+class ComponentFeeds:
+    name: str
+    links: tuple[FeedLink, ...]
+
+
+@dataclass(frozen=True)
+class Follow:
+    """Every address a subscriber may copy, for the page head and the "Suivre" block."""
+
+    site: tuple[FeedLink, ...]
+    components: tuple[ComponentFeeds, ...]
+    api: str  # the Statuspage-compatible summary, for status tools
+
+
+def follow(settings: Settings) -> Follow:
+    """The site-wide and per-service feeds and the API address."""
+    components = tuple(
+        ComponentFeeds(c.name, _links(settings, f"components/{c.id}/", c.name))
+        for c in settings.components
+    )
+    return Follow(site_links(settings), components, absolute(settings, "api/v2/summary.json"))
+
+
+# --- Entries ----------------------------------------------------------------------------------
+
+
+class _AbsoluteUrls(HTMLParser):
+    """Copies HTML as it is, except URL attributes made absolute against `base`."""
+
+    URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster", "action", "longdesc"})
+
+    def __init__(self, base: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.base = base
+        self.out: list[str] = []
+
+    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], empty: bool) -> str:
+        raw = self.get_starttag_text() or ""
+        if not any(name in self.URL_ATTRIBUTES and value for name, value in attrs):
+            return raw
+        parts = [tag]
+        for name, value in attrs:
+            if value is None:
+                parts.append(name)
+                continue
+            if name in self.URL_ATTRIBUTES:
+                value = urljoin(self.base, value.strip())
+            parts.append(f'{name}="{html.escape(value, quote=True)}"')
+        return f"<{' '.join(parts)}{' /' if empty else ''}>"
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self._tag(tag, attrs, empty=False))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self._tag(tag, attrs, empty=True))
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.out.append(f"<![{data}]>")
+
+
+def absolute_urls(fragment: str, base: str) -> str:
+    """`fragment` with its relative links and images made absolute against `base`."""
+    parser = _AbsoluteUrls(base)
+    parser.feed(fragment)
+    parser.close()
+    return "".join(parser.out)
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def plain_text(fragment: str, limit: int = SUMMARY_LENGTH) -> str:
+    """The text of an HTML fragment on one line, cut at a word after `limit` characters."""
+    parser = _Text()
+    parser.feed(fragment)
+    parser.close()
+    text = " ".join("".join(parser.parts).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return f"{cut.rstrip(' ,;:.')}…"
+
+
+def entry_title(incident_title: str, update: Update) -> str:
+    """<incident title> — <status in French> : <update title>."""
+    return f"{incident_title} — {french.STATUS[update.status]} : {update.title}"
+
+
+def entry(
+    view: IncidentView, update: Update, settings: Settings, markdown: MarkdownToHtml
+) -> Entry:
+    """The feed entry of one published update."""
+    content = absolute_urls(str(markdown(update.body)), incident_page(settings, view.incident.id))
+    published = french.local(update.date, settings.timezone)
+    updated = max((update.date, *(c.date for c in update.corrections)))
+    return Entry(
+        id=entry_id(settings, update),
+        url=permalink(settings, update),
+        title=entry_title(view.incident.title, update),
+        summary=plain_text(content),
+        content_html=content,
+        published=published,
+        updated=french.local(updated, settings.timezone),
+        status=update.status,
+        status_label=french.STATUS[update.status],
+        incident_id=view.incident.id,
+        slug=update.slug,
+    )
+
+
+def newest_first(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    """Newest first; same date: by incident id then file stem, as on the timeline page."""
+    return tuple(sorted(entries, key=lambda e: e.order, reverse=True))
+
+
+def _feed(
+    settings: Settings,
+    specific: str,
+    title: str,
+    description: str,
+    page: str,
+    entries: Iterable[Entry],
+) -> Feed:
+    ordered = newest_first(entries)
+    updated = max((e.updated for e in ordered), default=epoch(settings))
+    return Feed(tag_uri(settings, specific), title, description, page, ordered, updated)
+
+
+def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
+    """Every feed by the path it is published at, without its extension: `feeds/site`, …"""
+    settings = view.site.settings
+    by_incident = {
+        i.incident.id: tuple(entry(i, u, settings, markdown) for u in i.updates)
+        for i in view.incidents
+    }
+    everything = newest_first(e for entries in by_incident.values() for e in entries)
+    feeds = {
+        "feeds/": _feed(
+            settings,
+            "feed/site",
+            settings.site_name,
+            f"Toutes les mises à jour publiées par {settings.organisation} sur ses incidents.",
+            site_root(settings),
+            everything[: settings.feed_entries],
+        )
+    }
+    for incident in view.incidents:
+        feeds[f"incidents/{incident.incident.id}/"] = _feed(
+            settings,
+            f"feed/incident/{incident.incident.id}",
+            f"{incident.incident.title} — {settings.organisation}",
+            incident.incident.summary,
+            incident_page(settings, incident.incident.id),
+            by_incident[incident.incident.id],
+        )
+    for component in settings.components:
+        mentioned = [
+            e
+            for incident in view.incidents
+            for version, e in zip(incident.versions, by_incident[incident.incident.id], strict=True)
+            if component.id in dict(version.state.components)
+        ]
+        feeds[f"components/{component.id}/"] = _feed(
+            settings,
+            f"feed/component/{component.id}",
+            f"{component.name} — {settings.organisation}",
+            f"Les mises à jour des incidents qui touchent le service « {component.name} ».",
+            site_root(settings),
+            mentioned,
+        )
+    return feeds
+
+
+# --- Formats ----------------------------------------------------------------------------------
+
+# Characters XML 1.0 cannot carry at all (lxml refuses them): dropped from XML feeds only.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _generator(feed: Feed, settings: Settings, self_url: str, mime: str) -> FeedGenerator:
+    generator = FeedGenerator()
+    generator.id(feed.id)
+    generator.title(_xml_safe(feed.title))
+    generator.subtitle(_xml_safe(feed.description) or feed.title)
+    generator.language("fr")
+    generator.author({"name": settings.organisation})
+    generator.generator("Vigie")
+    # RSS keeps the last link added as the channel <link>: self first, then the page.
+    generator.link(href=self_url, rel="self", type=mime)
+    generator.link(href=feed.page_url, rel="alternate", type="text/html")
+    generator.updated(feed.updated)
+    generator.lastBuildDate(feed.updated)
+    for item in feed.entries:
+        feed_entry = generator.add_entry(order="append")
+        feed_entry.id(item.id)
+        feed_entry.guid(item.id, permalink=False)
+        feed_entry.title(_xml_safe(item.title))
+        feed_entry.link(href=item.url, rel="alternate", type="text/html")
+        feed_entry.published(item.published)
+        feed_entry.updated(item.updated)
+        feed_entry.summary(_xml_safe(item.summary))
+        feed_entry.content(_xml_safe(item.content_html), type="html")
+        feed_entry.category(term=item.status.value, label=item.status_label)
+    return generator
+
+
+def rss(feed: Feed, settings: Settings, self_url: str) -> bytes:
+    """RSS 2.0 with `atom:link rel="self"` and `guid isPermaLink="false"`."""
+    return _generator(feed, settings, self_url, RSS_TYPE).rss_str(pretty=True)
+
+
+def atom(feed: Feed, settings: Settings, self_url: str) -> bytes:
+    """Atom 1.0."""
+    return _generator(feed, settings, self_url, ATOM_TYPE).atom_str(pretty=True)
+
+
+def _json_date(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def json_feed(feed: Feed, settings: Settings, self_url: str) -> bytes:
+    """JSON Feed 1.1 with the same entries and ids as the RSS and Atom feeds."""
+    document = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "description": feed.description,
+        "home_page_url": feed.page_url,
+        "feed_url": self_url,
+        "language": "fr",
+        "authors": [{"name": settings.organisation, "url": site_root(settings)}],
+        "items": [
+            {
+                "id": item.id,
+                "url": item.url,
+                "title": item.title,
+                "summary": item.summary,
+                "content_html": item.content_html,
+                "date_published": _json_date(item.published),
+                "date_modified": _json_date(item.updated),
+                "tags": [item.status_label],
+                "language": "fr",
+            }
+            for item in feed.entries
+        ],
+    }
+    return dump_json(document)
+
+
+def dump_json(document: object) -> bytes:
+    """The one way Vigie writes JSON: sorted keys, UTF-8 as is, indented, newline at the end."""
+    return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def files(view: SiteView, markdown: MarkdownToHtml) -> dict[str, bytes]:
+    """Every feed file by its path in the site."""
+    settings = view.site.settings
+    result: dict[str, bytes] = {}
+    feeds = all_feeds(view, markdown)
+    for prefix, feed in feeds.items():
+        rss_path, atom_path = f"{prefix}rss.xml", f"{prefix}atom.xml"
+        result[rss_path] = rss(feed, settings, absolute(settings, rss_path))
+        result[atom_path] = atom(feed, settings, absolute(settings, atom_path))
+    result[SITE_JSON] = json_feed(feeds["feeds/"], settings, absolute(settings, SITE_JSON))
+    return dict(sorted(result.items()))
