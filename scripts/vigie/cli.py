@@ -9,6 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from vigie import guard as guard_module
+from vigie import manifest
 from vigie import messages as msg
 from vigie.load import load_sources
 from vigie.messages import SourceError
@@ -19,17 +21,32 @@ def _config_file(value: str) -> Path:
     return Path(value).resolve()
 
 
-def check(config_file: Path) -> int:
-    """Validate the sources without building; print every problem; 0 or 1."""
+def check(config_file: Path, since: str | None = None, *, guard: bool = False) -> int:
+    """Validate the sources without building; print every problem; 0 or 1.
+
+    With `guard`, also compare the published updates with the git revision `since`
+    (default: the upstream merge base, else HEAD~1).
+    """
     from vigie.plugin import load_site
 
     root, settings, incidents_dir = load_site(config_file)
+    sources = load_sources(root, incidents_dir)
+    problems = []
     try:
-        site = validate(load_sources(root, incidents_dir), settings)
+        site = validate(sources, settings)
     except SourceError as error:
-        for problem in error.problems:
+        problems.extend(error.problems)
+    if guard:
+        try:
+            problems.extend(guard_module.check_published(root, sources, incidents_dir, since))
+        except guard_module.HistoryError as error:
+            print(error, file=sys.stderr)
+            return 1
+    if problems:
+        problems = SourceError(problems).problems
+        for problem in problems:
             print(problem, file=sys.stderr)
-        print(msg.CHECK_FAILED.format(count=len(error.problems)), file=sys.stderr)
+        print(msg.CHECK_FAILED.format(count=len(problems)), file=sys.stderr)
         return 1
     updates = sum(1 for i in site.incidents for u in i.updates if not u.draft)
     print(msg.CHECK_OK.format(incidents=len(site.incidents), updates=updates))
@@ -58,6 +75,19 @@ def build(config_file: Path, site_dir: Path) -> int:
     return 0
 
 
+def verify(location: str) -> int:
+    """Compare a copy of the site with its `version.json`; print every difference."""
+    target: str | Path = location if "://" in location else Path(location)
+    differences = manifest.verify(target)
+    for difference in differences:
+        print(difference, file=sys.stderr)
+    if differences:
+        print(msg.VERIFY_FAILED.format(count=len(differences)), file=sys.stderr)
+        return 1
+    print(msg.VERIFY_OK.format(count=manifest.listed_count(target)))
+    return 0
+
+
 def swap_in(new: Path, target: Path) -> None:
     """Replace `target` by `new` with two renames, so it is never half-written."""
     old = target.with_name(f".site-old-{target.name}")
@@ -83,14 +113,29 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("-f", "--config-file", type=_config_file, default=Path("mkdocs.yml"))
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="vérifier les sources sans construire le site")
+    check_parser = commands.add_parser("check", help="vérifier les sources sans construire le site")
+    check_parser.add_argument(
+        "--since",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="RÉVISION",
+        help="refuser toute modification sans correction d'une mise à jour publiée depuis "
+        "cette révision git (par défaut : la base commune avec la branche amont, sinon HEAD~1)",
+    )
+    verify_parser = commands.add_parser(
+        "verify", help="vérifier une copie du site (dossier ou adresse) avec son manifeste"
+    )
+    verify_parser.add_argument("location", help="dossier du site ou adresse https://…/")
     build_parser = commands.add_parser("build", help="vérifier puis construire le site")
     build_parser.add_argument("-d", "--site-dir", type=Path, default=None)
     args = parser.parse_args(argv)
     _show_mkdocs_warnings()
     config_file = args.config_file.resolve()
     if args.command == "check":
-        return check(config_file)
+        return check(config_file, args.since or None, guard=args.since is not None)
+    if args.command == "verify":
+        return verify(args.location)
     site_dir = args.site_dir or config_file.parent / "site"
     return build(config_file, site_dir)
 

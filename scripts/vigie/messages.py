@@ -130,3 +130,33 @@ CHECK_OK = "Vérification réussie : {incidents} incident(s), {updates} mise(s) 
 CHECK_FAILED = "{count} problème(s) : rien n'a été publié."
 BUILD_OK = "Site construit dans {site_dir} ({files} fichiers)."
 BUILD_FAILED = "La construction a échoué : le site précédent ({site_dir}) est intact."
+
+# The append-only guard (vigie check --since)
+GUARD_CHANGED = (
+    "{what} d'une mise à jour déjà publiée modifié sans correction : ajoutez une entrée à "
+    "corrections (date, reason) pour dire publiquement ce qui a changé"
+)
+GUARD_DELETED = (
+    "mise à jour déjà publiée supprimée : une mise à jour publiée reste en ligne ; "
+    "publiez plutôt une correction ou une nouvelle mise à jour"
+)
+GUARD_RENAMED = (
+    "mise à jour déjà publiée renommée en {new} : son adresse ne doit pas changer ; "
+    "rendez-lui son nom"
+)
+GUARD_INCIDENT_GONE = (
+    "incident déjà publié supprimé ou renommé : son dossier et son identifiant ne doivent "
+    "pas changer"
+)
+GUARD_SHALLOW = (
+    "historique git insuffisant : la révision « {reference} » est absente de ce clone "
+    "superficiel ; récupérez l'historique (git fetch --unshallow, ou fetch-depth: 0 dans "
+    "GitHub Actions, GIT_DEPTH: 0 dans GitLab CI) pour vérifier les mises à jour publiées"
+)
+GUARD_UNKNOWN_REF = "révision git inconnue « {reference} » : impossible de comparer"
+GUARD_NOT_GIT = "{root} n'est pas un dépôt git : impossible de comparer avec une révision"
+GUARD_OK = "Mises à jour publiées depuis {reference} : aucune modification sans correction."
+
+# Verify
+VERIFY_OK = "Copie conforme au manifeste ({count} fichiers)."
+VERIFY_FAILED = "{count} différence(s) avec le manifeste."

@@ -106,6 +106,20 @@ class IncidentRow:
 
 
 @dataclass(frozen=True)
+class VersionRow:
+    """One line of the "Historique des versions" block."""
+
+    number: int
+    url: str
+    when: When
+    badge: Badge
+    title: str
+    changes: tuple[str, ...]
+    corrections: tuple[CorrectionRow, ...]
+    is_shown: bool
+
+
+@dataclass(frozen=True)
 class Notice:
     """The incident page, or one of its permanent versions."""
 
@@ -129,6 +143,7 @@ class Notice:
     contact_phone: str
     updates: tuple[UpdateRow, ...]  # newest first
     faq: tuple[FaqRow, ...]
+    versions: tuple[VersionRow, ...]  # newest first, up to the one shown
     version: int
     version_when: When
     version_count: int
@@ -283,8 +298,25 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
     state = version.state
     incident = view.incident
     update_rows = []
+    version_rows = []
+    previous = incident.initial
     for v in view.versions[: version.number]:
-        update_rows.append(_update_row(view, v.update, settings, _status_badge(view, v.state)))
+        badge = _status_badge(view, v.state)
+        row = _update_row(view, v.update, settings, badge)
+        update_rows.append(row)
+        version_rows.append(
+            VersionRow(
+                number=v.number,
+                url=version_url(incident.id, v.number),
+                when=row.when,
+                badge=badge,
+                title=v.update.title,
+                changes=describe_changes(previous, v.state, settings),
+                corrections=row.corrections,
+                is_shown=v.number == version.number,
+            )
+        )
+        previous = v.state
     is_current = version.number == count
     resolved = incident.resolved if is_current or state.status.is_closed else None  # type: ignore[union-attr]
     return Notice(
@@ -311,6 +343,7 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         contact_phone=incident.contact.phone,
         updates=tuple(reversed(update_rows)),
         faq=_faq_rows(incident.faq, "faq-"),
+        versions=tuple(reversed(version_rows)),
         version=version.number,
         version_when=_when(version.update.date, settings),
         version_count=count,
@@ -318,6 +351,63 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         is_current=is_current,
         feeds=feeds.incident_links(settings, incident.id, incident.title),
     )
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def describe_changes(
+    before: NoticeState, after: NoticeState, settings: Settings
+) -> tuple[str, ...]:
+    """What one version changed in the notice, in French words."""
+    changes = []
+    if before.status is None:
+        changes.append("Première publication de l'avis")
+    if after.status != before.status and after.status is not None:
+        old = f"{_lower(french.label(before.status))} → " if before.status else ""
+        changes.append(f"Statut : {old}{_lower(french.label(after.status))}")
+    if after.impact != before.impact:
+        old_impact, new_impact = french.label(before.impact), french.label(after.impact)
+        changes.append(f"Gravité : {_lower(old_impact)} → {_lower(new_impact)}")
+    old_components, new_components = dict(before.components), dict(after.components)
+    for component in settings.components:
+        old_state, new_state = old_components.get(component.id), new_components.get(component.id)
+        if new_state is not None and new_state != old_state:
+            old = f"{_lower(french.label(old_state))} → " if old_state else ""
+            changes.append(f"{component.name} : {old}{_lower(french.label(new_state))}")
+    for old_ids, new_ids, words in (
+        (before.data_exposed, after.data_exposed, "Donnée exposée"),
+        (before.data_not_exposed, after.data_not_exposed, "Donnée non exposée"),
+    ):
+        for category in settings.data_categories:
+            label = _lower(category.label)
+            if category.id in new_ids and category.id not in old_ids:
+                changes.append(f"{words} ajoutée : {label}")
+            elif category.id in old_ids and category.id not in new_ids:
+                changes.append(f"{words} retirée : {label}")
+    for authority in after.authorities[len(before.authorities) :]:
+        day = french.date_text(french.local(authority.date, settings.timezone))
+        changes.append(f"Autorité informée : {authority.name}, le {day}")
+    added_measures = len(after.measures) - len(before.measures)
+    if added_measures:
+        measures = _count(added_measures, "mesure ajoutée", "mesures ajoutées")
+        changes.append(f"Ce que nous avons fait : {measures}")
+    if after.recommendations != before.recommendations:
+        added = len(set(after.recommendations) - set(before.recommendations))
+        removed = len(set(before.recommendations) - set(after.recommendations))
+        parts = [
+            _count(added, "ajoutée", "ajoutées") if added else "",
+            _count(removed, "retirée", "retirées") if removed else "",
+        ]
+        changes.append("Recommandations : " + (", ".join(p for p in parts if p) or "réordonnées"))
+    if after.what_happened != before.what_happened and before.what_happened:
+        changes.append("« Ce qui s'est passé » mis à jour")
+    return tuple(changes)
 
 
 def incident_row(view: IncidentView, settings: Settings) -> IncidentRow:

@@ -1,0 +1,138 @@
+"""Which sources a site was built from, and the SHA-256 of every file it holds.
+
+`version.json` lets anyone check that a copy of the site (a mirror, an archive, the
+live server) holds exactly what was built: `vigie verify <folder-or-URL>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from vigie import __version__
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+MANIFEST = "version.json"
+
+
+@dataclass(frozen=True)
+class SiteVersion:
+    """The sources' git commit (short hash and date) and the Vigie that built them."""
+
+    commit: str
+    commit_date: str  # ISO 8601 with offset, or "" outside git
+    vigie: str = __version__
+
+    @property
+    def label(self) -> str:
+        return self.commit or "hors git"
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str
+    size: int
+    sha256: str
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def site_version(root: Path) -> SiteVersion:
+    """The commit the sources under `root` come from, read from git."""
+    line = _git(root, "log", "-1", "--format=%h %cI")
+    if not line:
+        return SiteVersion("", "")
+    commit, date = line.split(" ", 1)
+    return SiteVersion(commit, date)
+
+
+def source_date_epoch(version: SiteVersion, fallback: datetime | None) -> int | None:
+    """The time a reproducible build stamps on its outputs: the commit's, else `fallback`."""
+    if version.commit_date:
+        return int(datetime.fromisoformat(version.commit_date).timestamp())
+    return int(fallback.astimezone(UTC).timestamp()) if fallback else None
+
+
+def file_entries(site_dir: Path) -> list[FileEntry]:
+    """Every file of the built site but the manifest itself, sorted by path."""
+    entries = []
+    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        relative = path.relative_to(site_dir).as_posix()
+        if relative != MANIFEST:
+            data = path.read_bytes()
+            entries.append(FileEntry(relative, len(data), hashlib.sha256(data).hexdigest()))
+    return entries
+
+
+def manifest_json(version: SiteVersion, entries: list[FileEntry]) -> str:
+    """The text of `version.json`."""
+    document = {
+        "commit": version.commit,
+        "commit_date": version.commit_date,
+        "vigie_version": version.vigie,
+        "files": [asdict(e) for e in entries],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def write_manifest(site_dir: Path, version: SiteVersion) -> None:
+    """Write `version.json` for everything already in `site_dir`."""
+    text = manifest_json(version, file_entries(site_dir))
+    (site_dir / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def _read(location: str | Path, relative: str) -> bytes | None:
+    if isinstance(location, str):
+        url = location.rstrip("/") + "/" + urllib.request.quote(relative)
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (https or a local test server)
+                return response.read()
+        except urllib.error.HTTPError as error:
+            if error.code == 404:
+                return None
+            raise
+    path = location / relative
+    return path.read_bytes() if path.is_file() else None
+
+
+def listed_count(location: str | Path) -> int:
+    """How many files the manifest at `location` lists."""
+    manifest = _read(location, MANIFEST)
+    return len(json.loads(manifest)["files"]) if manifest else 0
+
+
+def verify(location: str | Path) -> list[str]:
+    """Every way the copy at `location` (a folder or a base URL) differs from its manifest."""
+    manifest = _read(location, MANIFEST)
+    if manifest is None:
+        return [f"manquant : {MANIFEST} (aucun manifeste : impossible de vérifier)"]
+    listed = {f["path"]: f for f in json.loads(manifest)["files"]}
+    problems = []
+    for relative, entry in sorted(listed.items()):
+        data = _read(location, relative)
+        if data is None:
+            problems.append(f"manquant : {relative}")
+        elif len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            problems.append(f"modifié : {relative}")
+    if not isinstance(location, str):
+        for path in sorted(p for p in location.rglob("*") if p.is_file()):
+            relative = path.relative_to(location).as_posix()
+            if relative != MANIFEST and relative not in listed:
+                problems.append(f"en trop : {relative}")
+    return problems
