@@ -161,7 +161,12 @@ def _changes(
     if new.status != old.status:
         changed.append((doc.line("status"), "statut"))
     if new.body != old.body:
-        changed.append((source.body_line, "texte"))
+        old_lines, new_lines = old.body.split("\n"), new.body.split("\n")
+        first = next(
+            (i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b),
+            min(len(old_lines), len(new_lines)),
+        )
+        changed.append((source.body_line + first, "texte"))
     return [
         Problem(source.path, line, msg.GUARD_CHANGED.format(what=what)) for line, what in changed
     ]

@@ -201,11 +201,13 @@ def parse_update(text: str, rel: str, problems: list[Problem]) -> UpdateSource |
     front_matter = parse_yaml("\n".join(lines[1:closing]), rel, problems, first_line=2)
     if front_matter.data is None and not any(p.path == rel for p in problems):
         problems.append(Problem(rel, 1, msg.NO_FRONT_MATTER))
-    body = "\n".join(lines[closing + 1 :]).strip("\n")
+    raw_body = "\n".join(lines[closing + 1 :])
+    body = raw_body.strip("\n")
+    leading_blank_lines = len(raw_body) - len(raw_body.lstrip("\n"))
     if not body.strip():
         problems.append(Problem(rel, closing + 1, msg.EMPTY_BODY))
     stem = rel.rsplit("/", 1)[-1].removesuffix(".md")
-    return UpdateSource(rel, stem, front_matter, body, closing + 2)
+    return UpdateSource(rel, stem, front_matter, body, closing + 2 + leading_blank_lines)
 
 
 def _load_yaml_file(root: Path, rel: str, problems: list[Problem]) -> Document | None:

@@ -12,7 +12,6 @@ import subprocess
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from vigie import __version__
@@ -60,13 +59,6 @@ def site_version(root: Path) -> SiteVersion:
         return SiteVersion("", "")
     commit, date = line.split(" ", 1)
     return SiteVersion(commit, date)
-
-
-def source_date_epoch(version: SiteVersion, fallback: datetime | None) -> int | None:
-    """The time a reproducible build stamps on its outputs: the commit's, else `fallback`."""
-    if version.commit_date:
-        return int(datetime.fromisoformat(version.commit_date).timestamp())
-    return int(fallback.astimezone(UTC).timestamp()) if fallback else None
 
 
 def file_entries(site_dir: Path) -> list[FileEntry]:

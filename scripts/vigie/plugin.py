@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import Abort, MkDocsException, PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from vigie import api, badges, feeds, french, messages, render
+from vigie import api, badges, feeds, french, manifest, messages, render
 from vigie.derive import site_view
 from vigie.load import load_sources
 from vigie.messages import SourceError
@@ -106,6 +107,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             raise PluginError(messages.CHECK_FAILED.format(count=len(error.problems))) from None
         # Everything is rebuilt on each build: `mkdocs serve` keeps this object alive.
         self.view: SiteView = site_view(site)
+        self.version = manifest.site_version(root)
         self.pages = {page.uri: page for page in render.pages(self.view)}
         self.markdown = render.MarkdownRenderer()
         if problem := feeds.site_url_problem(settings):
@@ -135,6 +137,12 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         settings = self.view.site.settings
         env.filters["markdown"] = self.markdown.html
         env.globals["vigie_site"] = settings
+        env.globals["vigie_version"] = self.version
+        env.globals["vigie_version_date"] = (
+            french.date_text(french.local(_parse_iso(self.version.commit_date), settings.timezone))
+            if self.version.commit_date
+            else ""
+        )
         env.globals["vigie_follow"] = feeds.follow(settings)
         env.globals["vigie_updated"] = (
             french.datetime_text(self.view.updated_at, settings.timezone)
@@ -142,6 +150,13 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             else ""
         )
         return env
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        # The sitemap's <lastmod> (and the gzip stamp of sitemap.xml.gz) would otherwise be
+        # the build date: use the date of what the page says instead, for identical bytes.
+        generated = self.pages.get(page.file.src_uri)
+        page.update_date = generated.updated if generated else render.site_updated(self.view)
+        return page
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -156,8 +171,17 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         context["vigie"] = generated.context if generated else None
         return context
 
+    @event_priority(-100)  # last: the manifest lists every file the other plugins wrote
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # The one file written after the build: it needs the bytes of all the others.
+        manifest.write_manifest(Path(config.site_dir), self.version)
+
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
     ) -> LiveReloadServer:
         server.watch(str(Path(config.config_file_path).parent / self.config.incidents_dir))
         return server
+
+
+def _parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)

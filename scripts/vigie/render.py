@@ -164,6 +164,7 @@ class GeneratedPage:
     searchable: bool = True
     source: str = ""
     in_nav: bool = False
+    updated: str = ""  # YYYY-MM-DD of the newest thing the page says: the sitemap's lastmod
 
     @property
     def markdown(self) -> str:
@@ -478,9 +479,19 @@ def faq(view: SiteView) -> tuple[FaqSection, ...]:
     return tuple(s for s in sections if s.entries)
 
 
+def _day_iso(moment: datetime | None, settings: Settings) -> str:
+    return french.local(moment, settings.timezone).date().isoformat() if moment else ""
+
+
+def site_updated(view: SiteView) -> str:
+    """Date of the newest published update (YYYY-MM-DD), for pages that follow the site."""
+    return _day_iso(view.updated_at, view.site.settings)
+
+
 def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
     """Every page Vigie generates, with what its template shows."""
     settings = view.site.settings
+    updated = site_updated(view)
     result = [
         GeneratedPage(
             "index.md",
@@ -489,6 +500,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
             home(view),
             f"État des services et incidents en cours de {settings.organisation}.",
             in_nav=True,
+            updated=updated,
         ),
         GeneratedPage(
             "timeline.md",
@@ -497,6 +509,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
             timeline(view),
             "Toutes les mises à jour publiées, de la plus récente à la plus ancienne.",
             in_nav=True,
+            updated=updated,
         ),
         GeneratedPage(
             "history.md",
@@ -505,6 +518,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
             history(view),
             "Tous les incidents, mois par mois, avec leur durée.",
             in_nav=True,
+            updated=updated,
         ),
         GeneratedPage(
             "faq.md",
@@ -516,6 +530,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
                 for e in (*view.site.faq, *(f for i in view.incidents for f in i.incident.faq))
             ),
             in_nav=True,
+            updated=updated,
         ),
     ]
     for incident in view.incidents:
@@ -528,6 +543,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
                 notice(incident, settings),
                 incident.incident.summary,
                 source=source,
+                updated=_day_iso(incident.last_update.date, settings),
             )
         )
         for version in incident.versions:
@@ -540,6 +556,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
                     incident.incident.summary,
                     searchable=False,
                     source=source,
+                    updated=_day_iso(version.update.date, settings),
                 )
             )
     return tuple(result)
