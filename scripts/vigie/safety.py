@@ -1,0 +1,547 @@
+"""Judge what staff wrote for what it could do to readers: HTML, addresses and outbound links.
+
+Every Markdown field is rendered as the site renders it, every other text field is read as
+HTML too (feeds and API consumers may show it as HTML), and nh3, a maintained sanitiser,
+decides what would have to go: whatever nh3 would remove is refused. This module explains
+each refusal in staff's words, at the line where the construct is written. Nothing is ever
+stripped silently: a source that needs cleaning is not published.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+
+import nh3
+
+from vigie import messages as msg
+from vigie.load import Document
+from vigie.messages import Problem
+from vigie.render import MarkdownRenderer
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from vigie.load import Sources
+    from vigie.model import Settings
+
+# Fields whose text is Markdown (rendered to HTML on the site); any other text is shown
+# escaped on the site but is still checked as HTML, raw and rendered.
+MARKDOWN_KEYS = frozenset(
+    {
+        "what_happened",
+        "measures",
+        "recommendations",
+        "answer",
+        "concerned",
+        "individual_notice",
+        "rights",
+        "consequences",
+        "planned_measures",
+    }
+)
+
+ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS)
+GLOBAL_ATTRIBUTES = frozenset({"class", "id", "title", "lang", "dir"})
+ALLOWED_ATTRIBUTES = {
+    **{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "*": set(GLOBAL_ATTRIBUTES),
+}
+URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})  # http: refused as a link below
+SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "cite",
+        "action",
+        "formaction",
+        "poster",
+        "background",
+        "srcset",
+        "xlink:href",
+        "data",
+        "longdesc",
+        "usemap",
+        "manifest",
+        "ping",
+        "lowsrc",
+        "dynsrc",
+    }
+)
+ELEMENT_KINDS = {
+    "script": "script",
+    **dict.fromkeys(
+        ("iframe", "frame", "frameset", "object", "embed", "applet", "portal", "fencedframe"),
+        "frame",
+    ),
+    **dict.fromkeys(
+        ("form", "input", "button", "textarea", "select", "option", "keygen", "isindex"), "form"
+    ),
+    **dict.fromkeys(("meta", "base", "link"), "head"),
+    "style": "style",
+}
+URL_SHORTENERS = frozenset(
+    {
+        "bit.ly",
+        "bitly.com",
+        "tinyurl.com",
+        "t.co",
+        "goo.gl",
+        "ow.ly",
+        "is.gd",
+        "v.gd",
+        "buff.ly",
+        "cutt.ly",
+        "rebrand.ly",
+        "tiny.cc",
+        "shorturl.at",
+        "rb.gy",
+        "t.ly",
+        "s.id",
+        "bl.ink",
+        "lnkd.in",
+        "qrco.de",
+        "short.io",
+        "shorte.st",
+        "adf.ly",
+        "urlz.fr",
+        "me.qr",
+    }
+)
+HOSTNAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
+_NUMERIC_LABEL = re.compile(r"^(?:\d+|0x[0-9a-f]*)$")  # WHATWG: such a host is an IPv4 address
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))  # what browsers trim from URLs
+_TAB_AND_NEWLINES = dict.fromkeys((0x09, 0x0A, 0x0D))  # what browsers remove inside URLs
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
+_BARE_URL = re.compile(r"(?i)\bhttps?:[^\s<>\"'\]]+")
+_ADDRESS_TEXT = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://|www\.)?(?:[^\s/@:]+@)?(?P<host>(?:[\w-]+\.)+[^\W\d_]{2,})"
+    r"(?::\d+)?(?:[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+_EMAIL_TEXT = re.compile(r"^(?:mailto:)?(?P<address>[^\s@/]+@[\w.-]+\.\w{2,})$", re.IGNORECASE)
+_TABLE_ALIGNMENT = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
+_TRIM = " \t\n«»\"'()[]<>.,;:!?"
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    """Where links may lead: the allowed hosts (with their subdomains) and the site's own."""
+
+    allowed_hosts: tuple[str, ...]
+    own_hosts: tuple[str, ...]
+
+    def allows(self, host: str) -> bool:
+        """True when `host` is an allowed host or one of its subdomains."""
+        return any(
+            host == allowed or host.endswith(f".{allowed}") for allowed in self.allowed_hosts
+        )
+
+    def is_own(self, host: str) -> bool:
+        """True when `host` is the site's or the organisation's own."""
+        return any(host == own or host.endswith(f".{own}") for own in self.own_hosts)
+
+
+def link_policy(settings: Settings) -> LinkPolicy:
+    """The link allowlist: own domains, the host of `site_url`, then `link_hosts`."""
+    site_host = url_host(settings.site_url) or ""
+    own = tuple(dict.fromkeys(h.lower() for h in (*settings.own_domains, site_host) if h))
+    allowed = tuple(dict.fromkeys((*own, *(h.lower() for h in settings.link_hosts))))
+    return LinkPolicy(allowed, own)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One piece of staff-written text, with where it is written."""
+
+    path: str
+    line: int  # the line where the value starts
+    text: str
+    markdown: bool
+    source: str = ""  # the lines as written in the file, from `line` to the value's end
+
+
+def _document_fields(doc: Document) -> Iterator[Field]:
+    source_lines = doc.text.split("\n") if doc.text else []
+    value_lines = sorted(set(doc.lines.values()))
+
+    def walk(value: Any, keys: tuple[str | int, ...]) -> Iterator[Field]:
+        if isinstance(value, str):
+            start = doc.line(*keys)
+            end = next((n for n in value_lines if n > start), doc.first_line + len(source_lines))
+            raw = source_lines[start - doc.first_line : end - doc.first_line]
+            markdown = any(key in MARKDOWN_KEYS for key in keys if isinstance(key, str))
+            yield Field(doc.path, start, value, markdown, "\n".join(raw))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, (*keys, index))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, (*keys, key))
+
+    yield from walk(doc.data, ())
+
+
+def source_fields(sources: Sources) -> Iterator[Field]:
+    """Every text staff wrote: YAML values, update bodies, hand-written pages."""
+    documents: list[Document] = [sources.faq] if sources.faq else []
+    for incident in sources.incidents:
+        for field in dataclasses.fields(incident):
+            value = getattr(incident, field.name)
+            if isinstance(value, Document):
+                documents.append(value)
+        for update in incident.updates:
+            documents.append(update.front_matter)
+    for doc in documents:
+        yield from _document_fields(doc)
+    for incident in sources.incidents:
+        for update in incident.updates:
+            yield Field(update.path, update.body_line, update.body, True, update.body)
+    for page in sources.pages:
+        body, first_line = _without_front_matter(page.text)
+        yield Field(page.path, first_line, body, True, body)
+
+
+def _without_front_matter(text: str) -> tuple[str, int]:
+    lines = text.split("\n")
+    if lines and lines[0].rstrip() == "---":
+        closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), 0)
+        if closing:
+            return "\n".join(lines[closing + 1 :]), closing + 2
+    return text, 1
+
+
+@dataclass
+class _Element:
+    tag: str
+    attributes: list[tuple[str, str]]
+    text: list[str] = dataclasses.field(default_factory=list)
+
+
+class _Reader(HTMLParser):
+    """Elements with their decoded attributes, link texts, and the text outside links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[_Element] = []
+        self.texts: list[str] = []
+        self._open_links: list[_Element] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = _Element(tag, [(name, value or "") for name, value in attrs])
+        self.elements.append(element)
+        if tag == "a":
+            self._open_links.append(element)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open_links:
+            self._open_links.pop()
+
+    def handle_data(self, data: str) -> None:
+        (self._open_links[-1].text if self._open_links else self.texts).append(data)
+
+
+def _read(fragment: str) -> _Reader:
+    reader = _Reader()
+    reader.feed(fragment)
+    reader.close()
+    return reader
+
+
+def _element_keys(reader: _Reader) -> Counter[tuple[str, tuple[tuple[str, str], ...]]]:
+    return Counter((e.tag, tuple(sorted(e.attributes))) for e in reader.elements)
+
+
+def _sanitised(fragment: str) -> str:
+    return nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser would see in `url` (lower case), however it is split or cased."""
+    cleaned = url.strip(_C0_AND_SPACE).translate(_TAB_AND_NEWLINES)
+    compact = _CONTROL_OR_SPACE.sub("", url).lower()
+    for scheme in SCRIPT_SCHEMES:  # stricter than browsers: any hidden spacing still counts
+        if compact.startswith(f"{scheme}:"):
+            return scheme
+    match = _SCHEME.match(cleaned)
+    return match.group(1).lower() if match else None
+
+
+def _authority(url: str) -> tuple[str | None, str]:
+    """The scheme (None for relative) and the authority of `url`, as a browser reads them."""
+    cleaned = _CONTROL_OR_SPACE.sub("", url).replace("\\", "/")
+    scheme = url_scheme(url)
+    if scheme in ("http", "https"):
+        rest = cleaned[len(scheme) + 1 :].lstrip("/")
+    elif scheme is None and cleaned.startswith("//"):
+        scheme, rest = "https", cleaned.lstrip("/")
+    else:
+        return scheme, ""
+    return scheme, re.split(r"[/?#]", rest, maxsplit=1)[0]
+
+
+def url_host(url: str) -> str | None:
+    """The host of an absolute http(s) or protocol-relative `url`, lower case; else None."""
+    scheme, authority = _authority(url)
+    if scheme not in ("http", "https") or not authority:
+        return None
+    host = authority.rsplit("@", 1)[-1]
+    host = host if host.startswith("[") else host.split(":", 1)[0]
+    return host.lower().rstrip(".")
+
+
+def host_problem(host: str, url: str, policy: LinkPolicy) -> str | None:
+    """Why a link may not lead to `host`, or None when it may."""
+    labels = host.split(".")
+    if host.startswith("[") or _NUMERIC_LABEL.match(labels[-1]):
+        return msg.LINK_IP.format(host=host)
+    if not host.isascii():
+        return msg.LINK_NON_ASCII.format(host=host)
+    if any(label.startswith("xn--") for label in labels):
+        return msg.LINK_PUNYCODE.format(host=host)
+    if not HOSTNAME.match(host):
+        return msg.LINK_BAD_HOST.format(url=url, host=host)
+    if any(host == s or host.endswith(f".{s}") for s in URL_SHORTENERS):
+        return msg.LINK_SHORTENER.format(url=url, host=host)
+    if not policy.allows(host):
+        return msg.LINK_NOT_ALLOWED.format(host=host, allowed=", ".join(policy.allowed_hosts))
+    return None
+
+
+def link_problems(url: str, policy: LinkPolicy, *, image: bool = False) -> list[str]:
+    """Every reason why `url` may not be a link (or an image) on the site."""
+    scheme, authority = _authority(url)
+    if scheme in SCRIPT_SCHEMES:
+        where = msg.WHERE_IMAGE if image else msg.WHERE_LINK
+        return [msg.SCRIPT_URL.format(scheme=scheme, where=where)]
+    if scheme is None and not authority:
+        return []  # a page of the site
+    if scheme in ("mailto", "tel") and not image:
+        return []
+    if scheme not in ("http", "https"):
+        where = msg.WHERE_IMAGE if image else msg.WHERE_LINK
+        return [msg.SCHEME_NOT_ALLOWED.format(scheme=scheme, where=where)]
+    if image:
+        return [msg.IMAGE_EXTERNAL.format(url=url)]
+    problems = [msg.LINK_HTTP.format(url=url)] if scheme == "http" else []
+    host = url_host(url) or ""
+    if "@" in authority:
+        problems.append(msg.LINK_USERINFO.format(url=url, host=host))
+    elif not host:
+        problems.append(msg.LINK_BAD_HOST.format(url=url, host=host))
+    elif problem := host_problem(host, url, policy):
+        problems.append(problem)
+    return problems
+
+
+def _without_www(host: str) -> str:
+    return host.lower().removeprefix("www.")
+
+
+def link_text_problem(text: str, url: str, policy: LinkPolicy) -> str | None:
+    """A problem when the link's text shows an address other than where the link leads."""
+    shown = " ".join(text.split()).strip(_TRIM)
+    if not shown or len(shown) > 200:
+        return None
+    scheme = url_scheme(url)
+    if email := _EMAIL_TEXT.match(shown):
+        target = _CONTROL_OR_SPACE.sub("", url)
+        address = target[len("mailto:") :].split("?", 1)[0] if scheme == "mailto" else ""
+        same = address.lower() == email.group("address").lower()
+        return None if same else msg.LINK_TEXT_MISMATCH.format(text=shown, target=url)
+    address_match = _ADDRESS_TEXT.match(shown)
+    if not address_match:
+        return None
+    shown_host = _without_www(address_match.group("host"))
+    target_host = url_host(url)
+    if target_host is not None:
+        same = shown_host == _without_www(target_host)
+    elif scheme is None and not _authority(url)[1]:
+        same = policy.is_own(shown_host)  # a page of the site, shown as the site's own name
+    else:
+        same = False
+    return None if same else msg.LINK_TEXT_MISMATCH.format(text=shown, target=url)
+
+
+@dataclass(frozen=True)
+class _Finding:
+    message: str
+    needles: tuple[re.Pattern[str], ...]
+
+
+def _tag_needle(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"<\s*{re.escape(tag)}\b", re.IGNORECASE)
+
+
+def _scheme_needle(scheme: str) -> re.Pattern[str]:
+    """The scheme as it may be written: any case, spread out, or as character references."""
+    noise = r"(?:\s|&#0*(?:9|10|13);?|&#x0*(?:9|a|d);?|&tab;|&newline;)*"
+    letters = [rf"(?:{re.escape(c)}|&#0*{ord(c)};?|&#x0*{ord(c):x};?)" for c in scheme + ":"]
+    letters[-1] = r"(?::|&colon;|&#0*58;?|&#x0*3a;?)"
+    return re.compile(noise.join(letters), re.IGNORECASE)
+
+
+def _text_needle(text: str) -> re.Pattern[str]:
+    return re.compile(re.escape(text[:60]), re.IGNORECASE)
+
+
+def _element_findings(element: _Element, policy: LinkPolicy) -> list[_Finding]:
+    """What is wrong with one element, each with how to find it in the source."""
+    tag = element.tag
+    if tag in ELEMENT_KINDS:
+        why = msg.ELEMENT_WHY[ELEMENT_KINDS[tag]]
+        return [_Finding(msg.ELEMENT_FORBIDDEN.format(tag=tag, why=why), (_tag_needle(tag),))]
+    if tag not in ALLOWED_TAGS:
+        return [_Finding(msg.ELEMENT_NOT_ALLOWED.format(tag=tag), (_tag_needle(tag),))]
+    findings = []
+    allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | GLOBAL_ATTRIBUTES
+    for name, value in element.attributes:
+        attribute_needles = (
+            re.compile(rf"\b{re.escape(name)}\s*=", re.IGNORECASE),
+            _tag_needle(tag),
+        )
+        if name.startswith("on"):
+            message = msg.EVENT_ATTRIBUTE.format(attribute=name, tag=tag)
+            findings.append(_Finding(message, attribute_needles))
+        elif name == "style" and tag in ("th", "td") and _TABLE_ALIGNMENT.match(value):
+            alignment = re.compile(r"^[ \t|:-]*(?::-|-:)[ \t|:-]*$", re.MULTILINE)
+            findings.append(_Finding(msg.TABLE_ALIGNMENT, (alignment, *attribute_needles)))
+        elif name == "style":
+            findings.append(_Finding(msg.STYLE_ATTRIBUTE.format(tag=tag), attribute_needles))
+        elif name in URL_ATTRIBUTES and (scheme := url_scheme(value)) in SCRIPT_SCHEMES:
+            where = msg.WHERE_ATTRIBUTE.format(attribute=name)
+            if (tag, name) in (("a", "href"), ("area", "href")):
+                where = msg.WHERE_LINK
+            elif (tag, name) == ("img", "src"):
+                where = msg.WHERE_IMAGE
+            message = msg.SCRIPT_URL.format(scheme=scheme, where=where)
+            findings.append(_Finding(message, (_scheme_needle(scheme), *attribute_needles)))
+        elif name not in allowed:
+            message = msg.ATTRIBUTE_NOT_ALLOWED.format(attribute=name, tag=tag)
+            findings.append(_Finding(message, attribute_needles))
+        elif (tag, name) in (("a", "href"), ("area", "href"), ("img", "src")):
+            needles = _url_needles(value)
+            for message in link_problems(value, policy, image=tag == "img"):
+                findings.append(_Finding(message, needles))
+            if tag == "a" and (problem := link_text_problem("".join(element.text), value, policy)):
+                text_needles = (_text_needle(" ".join("".join(element.text).split())), *needles)
+                findings.append(_Finding(problem, text_needles))
+        elif name in URL_ATTRIBUTES and (scheme := url_scheme(value)) not in (None, *URL_SCHEMES):
+            where = msg.WHERE_ATTRIBUTE.format(attribute=name)
+            message = msg.SCHEME_NOT_ALLOWED.format(scheme=scheme, where=where)
+            findings.append(_Finding(message, _url_needles(value)))
+    return findings
+
+
+def _url_needles(url: str) -> tuple[re.Pattern[str], ...]:
+    host = url_host(url)
+    needles = [_text_needle(url.strip())]
+    if host:
+        needles.append(_text_needle(host))
+    if scheme := url_scheme(url):
+        needles.append(_scheme_needle(scheme))
+    return tuple(needles)
+
+
+def html_findings(fragment: str, policy: LinkPolicy) -> list[_Finding]:
+    """Everything in an HTML fragment that is not allowed, explained; nh3 has the last word."""
+    reader = _read(fragment)
+    findings: list[_Finding] = []
+    explained: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+    for element in reader.elements:
+        element_findings = _element_findings(element, policy)
+        if element_findings:
+            explained.add((element.tag, tuple(sorted(element.attributes))))
+        findings.extend(element_findings)
+    for text in reader.texts:
+        for match in _BARE_URL.finditer(text):
+            url = match.group().rstrip(_TRIM)
+            findings.extend(_Finding(m, _url_needles(url)) for m in link_problems(url, policy))
+    # Whatever nh3 would remove and no rule above explains is refused all the same.
+    removed = _element_keys(reader) - _element_keys(_read(_sanitised(fragment)))
+    for tag, attributes in sorted(removed):
+        if (tag, attributes) not in explained:
+            findings.append(_Finding(msg.HTML_UNSAFE.format(tag=tag), (_tag_needle(tag),)))
+    return findings
+
+
+def _locate(field: Field, findings: list[_Finding]) -> list[Problem]:
+    """Each finding at the line of `field` where its construct is written (or the field's)."""
+    problems = []
+    searched_from: dict[str, int] = {}
+    for finding in findings:
+        line = field.line
+        for needle in finding.needles:
+            start = searched_from.get(needle.pattern, 0)
+            match = needle.search(field.source, start) or needle.search(field.source)
+            if match:
+                searched_from[needle.pattern] = match.end()
+                line = field.line + field.source.count("\n", 0, match.start())
+                break
+        problems.append(Problem(field.path, line, finding.message))
+    return problems
+
+
+def field_problems(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer) -> list[Problem]:
+    """Every unsafe construct or forbidden link in one field."""
+    if not field.text.strip():
+        return []
+    findings = html_findings(str(renderer.html(field.text)), policy)
+    if not field.markdown:
+        findings += html_findings(field.text, policy)
+    return sorted(set(_locate(field, findings)))
+
+
+def source_problems(sources: Sources, settings: Settings) -> list[Problem]:
+    """Every unsafe construct or forbidden link in all the sources, with its line."""
+    policy = link_policy(settings)
+    renderer = MarkdownRenderer()
+    problems: list[Problem] = []
+    for field in source_fields(sources):
+        problems.extend(field_problems(field, policy, renderer))
+    return problems
+
+
+def settings_problems(settings: Settings) -> list[Problem]:
+    """Entries of `link_hosts` and `own_domains` that are not plain host names."""
+    problems = []
+    for option, hosts in (
+        ("own_domains", settings.own_domains),
+        ("link_hosts", settings.link_hosts),
+    ):
+        for host in hosts:
+            if not HOSTNAME.match(host.lower()):
+                problems.append(
+                    Problem(
+                        settings.config_path,
+                        settings.option_line(option),
+                        msg.LINK_HOST_BAD.format(value=host, option=option),
+                    )
+                )
+    return problems
+
+
+def option_lines(config_text: str, names: list[str]) -> tuple[tuple[str, int], ...]:
+    """The line of each option `name:` in a YAML settings file (first occurrence)."""
+    found: dict[str, int] = {}
+    pattern = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
+    for number, line in enumerate(config_text.split("\n"), start=1):
+        match = pattern.match(line)
+        if match and match.group(1) in names:
+            found.setdefault(match.group(1), number)
+    return tuple(sorted(found.items()))
