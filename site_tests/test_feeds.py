@@ -376,6 +376,48 @@ def test_site_feed_keeps_the_newest_n_entries(example_repo: Path):
     assert all_feeds["feeds/"].updated == expected[0].date
 
 
+def test_a_correction_dates_the_entry_update_not_its_publication(example_repo: Path):
+    from vigie import api
+    from vigie.derive import site_view
+    from vigie.load import load_sources
+    from vigie.model import Correction
+    from vigie.plugin import load_site
+    from vigie.validate import validate
+
+    root, settings, incidents_dir = load_site(example_repo / "mkdocs.yml")
+    site = validate(load_sources(root, incidents_dir), settings)
+    breach = next(i for i in site.incidents if i.id == "2024-02-tiers-payant")
+    corrected = breach.updates[0]
+    fixed_at = datetime(2024, 3, 2, 9, 30, tzinfo=PARIS)
+    corrected = replace(corrected, corrections=(Correction(fixed_at, "Coquille"),))
+    breach = replace(breach, updates=(corrected, *breach.updates[1:]))
+    site = replace(
+        site, incidents=tuple(breach if i.id == breach.id else i for i in site.incidents)
+    )
+    view = site_view(site)
+
+    feed = feeds.all_feeds(view, str)["incidents/2024-02-tiers-payant/"]
+    entry = next(e for e in feed.entries if e.slug == corrected.slug)
+    assert entry.published == corrected.date
+    assert entry.updated == fixed_at
+    assert feed.updated == fixed_at  # the newest change of any entry
+    assert feed.entries[0].slug != corrected.slug  # order stays by publication date
+    atom = feedparser.parse(feeds.atom(feed, settings, "https://x.example/atom.xml"))
+    parsed = next(e for e in atom.entries if e.id == entry.id)
+    assert parsed.updated == "2024-03-02T09:30:00+01:00"
+    assert parsed.published == corrected.date.astimezone(PARIS).isoformat()
+    documents = api.documents(view, str)
+    incident = next(
+        i for i in documents["api/v2/incidents.json"]["incidents"] if i["id"] == breach.id
+    )
+    update = next(u for u in incident["incident_updates"] if u["id"] == corrected.slug)
+    assert update["updated_at"] == "2024-03-02T09:30:00.000+01:00"
+    assert update["x_corrections"] == [
+        {"date": "2024-03-02T09:30:00.000+01:00", "reason": "Coquille"}
+    ]
+    assert incident["updated_at"] == "2024-03-02T09:30:00.000+01:00"
+
+
 # --- Rebuilds: ids never change ---------------------------------------------------------------
 
 NEW_UPDATE = """\

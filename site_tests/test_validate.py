@@ -88,7 +88,7 @@ CASES = {
     "unknown2": (
         {I: INCIDENT + "couleur: rouge\n"},
         [
-            "incidents/panne-test/incident.yml:12: champ inconnu « couleur » ; champs possibles : authorities, components, contact, data, draft, id, impact, kind, measures, recommendations, resolved, started, summary, title, what_happened"
+            "incidents/panne-test/incident.yml:12: champ inconnu « couleur » ; champs possibles : authorities, breach, components, contact, data, draft, id, impact, kind, measures, recommendations, resolved, started, summary, title, what_happened"
         ],
     ),
     "type": (

@@ -13,7 +13,7 @@ from vigie import guard as guard_module
 from vigie import manifest
 from vigie import messages as msg
 from vigie.load import load_sources
-from vigie.messages import SourceError
+from vigie.messages import Problem, SourceError
 from vigie.validate import validate
 
 
@@ -30,12 +30,15 @@ def check(config_file: Path, since: str | None = None, *, guard: bool = False) -
     from vigie.plugin import load_site
 
     root, settings, incidents_dir = load_site(config_file)
-    sources = load_sources(root, incidents_dir)
+    sources = load_sources(root, incidents_dir, settings.pages_dir)
     problems = []
+    warnings: list[Problem] = []
     try:
-        site = validate(sources, settings)
+        site = validate(sources, settings, warnings)
     except SourceError as error:
         problems.extend(error.problems)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     if guard:
         try:
             problems.extend(guard_module.check_published(root, sources, incidents_dir, since))

@@ -93,6 +93,7 @@ def apply_update(state: NoticeState, update: Update) -> NoticeState:
         measures=state.measures + changes.measures,
         authorities=state.authorities + changes.authorities,
         recommendations=_pick(changes.recommendations, state.recommendations),
+        breach=replace(state.breach, **dict(changes.breach)),
     )
 
 

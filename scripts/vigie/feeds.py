@@ -327,7 +327,7 @@ def _feed(
 
 
 def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
-    """Every feed by the path it is published at, without its extension: `feeds/site`, …"""
+    """Every feed by its folder: `feeds/`, `incidents/<id>/`, `components/<id>/`."""
     settings = view.site.settings
     by_incident = {
         i.incident.id: tuple(entry(i, u, settings, markdown) for u in i.updates)

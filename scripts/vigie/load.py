@@ -20,9 +20,12 @@ if TYPE_CHECKING:
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 20
+MAX_UPDATES = 500  # each update adds a version page holding the whole notice: output grows as n²
 UPDATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+SEQUENCE_TAG = "tag:yaml.org,2002:seq"
+MAPPING_TAG = "tag:yaml.org,2002:map"
 
 KeyPath = tuple[str | int, ...]
 
@@ -35,6 +38,7 @@ class Document:
     data: Any
     lines: dict[KeyPath, int] = field(default_factory=dict)
     first_line: int = 1
+    text: str = ""  # the YAML as written, to point at a line inside a multi-line value
 
     def line(self, *keys: str | int) -> int:
         """Line of the value at `keys`, or of its nearest parent that exists."""
@@ -67,6 +71,15 @@ class IncidentSources:
     updates: tuple[UpdateSource, ...]  # the readable ones
     faq: Document | None
     update_files: int  # every file under updates/, readable or not
+    communications: Document | None = None
+
+
+@dataclass(frozen=True)
+class PageSource:
+    """A hand-written page of `pages/` (Markdown), read only to check its HTML and links."""
+
+    path: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,7 @@ class Sources:
     incidents: tuple[IncidentSources, ...]
     faq: Document | None
     problems: tuple[Problem, ...]
+    pages: tuple[PageSource, ...] = ()
 
 
 class _AliasFound(Exception):
@@ -81,19 +95,38 @@ class _AliasFound(Exception):
         self.line = line
 
 
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
 class _Loader(yaml.SafeLoader):
+    depth = 0
+
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             raise _AliasFound(self.peek_event().start_mark.line)
-        return super().compose_node(parent, index)
+        # Stop deep nesting here, with its line, long before Python's recursion limit.
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH + 1:
+                raise _TooDeep(self.peek_event().start_mark.line)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
     """The file's text, or None with a problem when it is not readable UTF-8 text."""
-    raw = (root / rel).read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        size, limit = len(raw) // 1024, MAX_FILE_BYTES // 1024
-        problems.append(Problem(rel, 1, msg.TOO_LARGE.format(size=size, limit=limit)))
+    try:
+        size = (root / rel).stat().st_size
+        if size > MAX_FILE_BYTES:  # judged before reading: a huge file is never loaded
+            limit = MAX_FILE_BYTES // 1024
+            problems.append(Problem(rel, 1, msg.TOO_LARGE.format(size=size // 1024, limit=limit)))
+            return None
+        raw = (root / rel).read_bytes()
+    except OSError as error:
+        problems.append(Problem(rel, 1, msg.UNREADABLE.format(reason=error.strerror or error)))
         return None
     if b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
@@ -118,11 +151,20 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], first_line: int = 1
     except _AliasFound as alias:
         problems.append(Problem(rel, alias.line + 1 + offset, msg.YAML_ALIAS))
         return Document(rel, None, first_line=first_line)
+    except _TooDeep as deep:
+        problems.append(
+            Problem(rel, deep.line + 1 + offset, msg.YAML_TOO_DEEP.format(limit=MAX_DEPTH))
+        )
+        return Document(rel, None, first_line=first_line)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + offset
         problem = error.problem or error.context or "erreur"
-        problems.append(Problem(rel, line, msg.YAML_SYNTAX.format(problem=problem)))
+        tab_line = _tab_indented_line(text, mark.line if mark else 0)
+        if tab_line is not None:
+            problems.append(Problem(rel, tab_line + offset, msg.YAML_TAB))
+        else:
+            problems.append(Problem(rel, line, msg.YAML_SYNTAX.format(problem=problem)))
         return Document(rel, None, first_line=first_line)
     except yaml.YAMLError as error:
         problems.append(Problem(rel, first_line, msg.YAML_SYNTAX.format(problem=error)))
@@ -136,7 +178,52 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], first_line: int = 1
         return Document(rel, None, first_line=first_line)
     lines: dict[KeyPath, int] = {}
     data = _to_data(node, (), lines, loader, rel, offset, problems)
-    return Document(rel, data, lines, first_line)
+    return Document(rel, data, lines, first_line, text)
+
+
+def _tab_indented_line(text: str, error_index: int) -> int | None:
+    """The 1-based line of the first tab used as indentation, up to the error's line."""
+    for index, line in enumerate(text.split("\n")[: error_index + 1]):
+        if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
+            return index + 1
+    return None
+
+
+def name_reason(name: str) -> str | None:
+    """Why `name` cannot be a folder or file name in `incidents/`, in staff's words."""
+    if ".." in name:
+        return msg.NAME_REASONS["dots"]
+    if "/" in name or "\\" in name:
+        return msg.NAME_REASONS["slash"]
+    if any(char.isspace() for char in name):
+        return msg.NAME_REASONS["space"]
+    if name.startswith("."):
+        return msg.NAME_REASONS["hidden"]
+    if other := next((char for char in name if not char.isascii()), None):
+        return msg.NAME_REASONS["non_ascii"].format(char=other)
+    if any(char.isupper() for char in name):
+        return msg.NAME_REASONS["capitals"]
+    if other := next((char for char in name if not (char.isalnum() or char in "-.")), None):
+        return msg.NAME_REASONS["other"].format(char=other)
+    return None
+
+
+def _bad_name(message: str, name: str) -> str:
+    reason = name_reason(name)
+    return msg.NAME_REASON.format(message=message, reason=reason) if reason else message
+
+
+def _outside_link(path: Path, base: Path) -> str | None:
+    """The problem with `path` when it is a symbolic link leaving `base` (or going nowhere)."""
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return msg.SYMLINK_BROKEN
+    if not target.is_relative_to(base.resolve()):
+        return msg.SYMLINK_OUTSIDE.format(target=target, folder=base.name)
+    return None
 
 
 def _to_data(
@@ -162,6 +249,9 @@ def _to_data(
         except yaml.constructor.ConstructorError:
             problems.append(Problem(rel, line, msg.YAML_TAG.format(tag=node.tag)))
             return None
+    if node.tag not in (SEQUENCE_TAG, MAPPING_TAG) and not isinstance(node, yaml.ScalarNode):
+        problems.append(Problem(rel, line, msg.YAML_TAG.format(tag=node.tag)))
+        return None
     if isinstance(node, yaml.SequenceNode):
         return [
             _to_data(item, (*path, index), lines, loader, rel, offset, problems)
@@ -220,26 +310,40 @@ def _load_yaml_file(root: Path, rel: str, problems: list[Problem]) -> Document |
     return parse_yaml(text, rel, problems)
 
 
-def _load_incident(root: Path, rel: str, problems: list[Problem]) -> IncidentSources:
+def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) -> IncidentSources:
     folder = rel.rsplit("/", 1)[-1]
     directory = root / rel
     if not SLUG.match(folder):
-        problems.append(Problem(rel, 1, msg.BAD_FOLDER_NAME.format(name=folder)))
-    incident = faq = None
+        problems.append(Problem(rel, 1, _bad_name(msg.BAD_FOLDER_NAME.format(name=folder), folder)))
+    incident = faq = communications = None
     updates: list[UpdateSource] = []
     update_files = 0
     for entry in sorted(directory.iterdir(), key=lambda p: p.name):
         entry_rel = f"{rel}/{entry.name}"
-        if entry.name == "incident.yml" and entry.is_file():
+        if link_problem := _outside_link(entry, base):
+            problems.append(Problem(entry_rel, 1, link_problem))
+        elif entry.name == "incident.yml" and entry.is_file():
             incident = _load_yaml_file(root, entry_rel, problems)
         elif entry.name == "faq.yml" and entry.is_file():
             faq = _load_yaml_file(root, entry_rel, problems)
+        elif entry.name == "communications.yml" and entry.is_file():
+            communications = _load_yaml_file(root, entry_rel, problems)
         elif entry.name == "updates" and entry.is_dir():
-            for update_file in sorted(entry.iterdir(), key=lambda p: p.name):
+            update_paths = sorted(entry.iterdir(), key=lambda p: p.name)
+            if len(update_paths) > MAX_UPDATES:
+                too_many = msg.TOO_MANY_UPDATES.format(count=len(update_paths), limit=MAX_UPDATES)
+                problems.append(Problem(entry_rel, 1, too_many))
+                update_paths = []
+            for update_file in update_paths:
                 update_rel = f"{entry_rel}/{update_file.name}"
                 update_files += 1
+                if link_problem := _outside_link(update_file, base):
+                    problems.append(Problem(update_rel, 1, link_problem))
+                    continue
                 if not (update_file.is_file() and UPDATE_NAME.match(update_file.name)):
-                    problems.append(Problem(update_rel, 1, msg.BAD_UPDATE_NAME))
+                    problems.append(
+                        Problem(update_rel, 1, _bad_name(msg.BAD_UPDATE_NAME, update_file.name))
+                    )
                     continue
                 text = read_text(root, update_rel, problems)
                 update = parse_update(text, update_rel, problems) if text is not None else None
@@ -249,21 +353,36 @@ def _load_incident(root: Path, rel: str, problems: list[Problem]) -> IncidentSou
             problems.append(Problem(entry_rel, 1, msg.UNEXPECTED_FILE))
     if not (directory / "incident.yml").is_file():
         problems.append(Problem(f"{rel}/incident.yml", 1, msg.MISSING_INCIDENT_FILE))
-    return IncidentSources(folder, rel, incident, tuple(updates), faq, update_files)
+    return IncidentSources(folder, rel, incident, tuple(updates), faq, update_files, communications)
 
 
-def load_sources(root: Path, incidents_dir: str = "incidents") -> Sources:
-    """Read every source file under `root/incidents_dir`; never raises on bad content."""
+def load_sources(root: Path, incidents_dir: str = "incidents", pages_dir: str = "pages") -> Sources:
+    """Read every source file under `root/incidents_dir` (and the pages); never raises."""
     problems: list[Problem] = []
     incidents: list[IncidentSources] = []
     faq = None
     base = root / incidents_dir
     for entry in sorted(base.iterdir(), key=lambda p: p.name) if base.is_dir() else ():
         rel = f"{incidents_dir}/{entry.name}"
-        if entry.is_dir():
-            incidents.append(_load_incident(root, rel, problems))
+        if link_problem := _outside_link(entry, base):
+            problems.append(Problem(rel, 1, link_problem))
+        elif entry.is_dir():
+            incidents.append(_load_incident(root, rel, problems, base))
         elif entry.name == "faq.yml":
             faq = _load_yaml_file(root, rel, problems)
         elif entry.name not in ("README.md", ".gitkeep"):
             problems.append(Problem(rel, 1, msg.UNEXPECTED_TOP_FILE))
-    return Sources(tuple(incidents), faq, tuple(problems))
+    pages = _load_pages(root, pages_dir, problems)
+    return Sources(tuple(incidents), faq, tuple(problems), pages)
+
+
+def _load_pages(root: Path, pages_dir: str, problems: list[Problem]) -> tuple[PageSource, ...]:
+    base = root / pages_dir
+    pages = []
+    for path in sorted(base.rglob("*.md")) if base.is_dir() else ():
+        rel = path.relative_to(root).as_posix()
+        if link_problem := _outside_link(path, base):
+            problems.append(Problem(rel, 1, link_problem))
+        elif path.is_file() and (text := read_text(root, rel, problems)) is not None:
+            pages.append(PageSource(rel, text))
+    return tuple(pages)

@@ -46,8 +46,8 @@ UNCLOSED_FRONT_MATTER = "en-tête YAML non refermé : ajoutez une ligne « --- �
 EMPTY_BODY = "le texte de la mise à jour est vide : écrivez-le sous la ligne « --- »"
 EMPTY_FILE = "le fichier est vide"
 UNEXPECTED_FILE = (
-    "fichier inattendu dans un dossier d'incident : seuls incident.yml, faq.yml "
-    "et updates/*.md sont lus"
+    "fichier inattendu dans un dossier d'incident : seuls incident.yml, faq.yml, "
+    "communications.yml et updates/*.md sont lus"
 )
 UNEXPECTED_TOP_FILE = (
     "fichier inattendu dans incidents/ : seuls faq.yml et un dossier par incident sont lus"
@@ -125,6 +125,123 @@ RESOLVED_BEFORE_START = "la fin (resolved) est antérieure au début (started)"
 NO_UPDATES = "aucune mise à jour : ajoutez au moins un fichier dans updates/ (vigie new update)"
 DUPLICATE_FAQ_ID = "identifiant de question « {id} » en double (déjà ligne {first})"
 
+# Names, files and limits (load.py)
+NAME_REASON = "{message} ; ce nom {reason}"
+NAME_REASONS = {
+    "dots": "contient « .. »",
+    "slash": "contient une barre oblique",
+    "space": "contient une espace",
+    "hidden": "commence par un point (fichier caché)",
+    "non_ascii": "contient un caractère accentué ou non ASCII « {char} »",
+    "capitals": "contient des majuscules",
+    "other": "contient le caractère « {char} »",
+}
+SYMLINK_OUTSIDE = (
+    "lien symbolique vers {target}, hors du dossier {folder} : remplacez-le par le fichier lui-même"
+)
+SYMLINK_BROKEN = "lien symbolique cassé ou en boucle : remplacez-le par le fichier lui-même"
+UNREADABLE = "fichier illisible ({reason})"
+YAML_TAB = (
+    "tabulation dans l'indentation : YAML n'accepte que des espaces pour indenter ; "
+    "remplacez les tabulations par des espaces"
+)
+TOO_MANY_UPDATES = (
+    "trop de mises à jour dans cet incident ({count} ; au plus {limit}) : chaque mise à jour "
+    "crée une version permanente de l'avis ; regroupez-les ou ouvrez un nouvel incident"
+)
+
+# Content safety (safety.py): what staff write cannot turn the site against its readers
+ELEMENT_FORBIDDEN = "élément HTML <{tag}> interdit : {why}"
+ELEMENT_WHY = {
+    "script": "il exécuterait du code dans le navigateur des lecteurs",
+    "frame": "il chargerait un autre site ou un programme dans la page",
+    "form": "un formulaire pourrait servir à collecter des identifiants (hameçonnage)",
+    "head": "il changerait le comportement de la page (redirection, adresse de base, styles)",
+    "style": "il changerait l'apparence de la page (masquer ou imiter du contenu)",
+}
+ELEMENT_NOT_ALLOWED = (
+    "élément HTML <{tag}> non permis : seule la mise en forme simple est acceptée "
+    "(paragraphes, listes, liens, tableaux, gras, italique, citations)"
+)
+EVENT_ATTRIBUTE = (
+    "attribut « {attribute} » interdit sur <{tag}> : un gestionnaire d'événement exécute du code"
+)
+STYLE_ATTRIBUTE = (
+    "attribut « style » interdit sur <{tag}> : la politique de sécurité du site bloque les "
+    "styles en ligne, et un style peut masquer ou imiter du contenu"
+)
+TABLE_ALIGNMENT = (
+    "alignement de colonne (« :--- » ou « ---: ») non permis : il produit un attribut style, "
+    "bloqué par la politique de sécurité du site ; écrivez « --- »"
+)
+ATTRIBUTE_NOT_ALLOWED = "attribut « {attribute} » non permis sur <{tag}>"
+SCRIPT_URL = (
+    "adresse « {scheme}: » interdite ({where}) : elle exécuterait du code ou afficherait un "
+    "contenu caché dans le navigateur des lecteurs"
+)
+SCHEME_NOT_ALLOWED = (
+    "adresse « {scheme}: » non permise ({where}) : seules https:, mailto:, tel: et les pages "
+    "du site sont acceptées"
+)
+HTML_UNSAFE = (
+    "HTML non permis ou mal formé autour de <{tag}> : le filtre de sécurité le retirerait ; "
+    "simplifiez ce passage"
+)
+LINK_HTTP = "lien non chiffré « {url} » : écrivez https:// au lieu de http://"
+LINK_USERINFO = (
+    "lien trompeur « {url} » : le texte avant « @ » cache la vraie destination ({host}) ; "
+    "écrivez l'adresse du site directement"
+)
+LINK_IP = "lien vers une adresse IP « {host} » : écrivez le nom du site"
+LINK_NON_ASCII = (
+    "lien vers « {host} » : nom de site avec des caractères accentués ou non latins, qui "
+    "peuvent imiter un autre site ; écrivez le nom en lettres latines simples"
+)
+LINK_PUNYCODE = (
+    "lien vers « {host} » : nom de site encodé (xn--) qui peut imiter un autre site "
+    "par des caractères ressemblants"
+)
+LINK_BAD_HOST = "lien « {url} » : nom de site invalide « {host} »"
+LINK_SHORTENER = (
+    "lien raccourci « {url} » ({host}) : il cache sa vraie destination ; "
+    "écrivez l'adresse complète du site"
+)
+LINK_NOT_ALLOWED = (
+    "lien vers un site non autorisé « {host} » ; sites autorisés : {allowed} "
+    "(liste link_hosts dans mkdocs.yml)"
+)
+IMAGE_EXTERNAL = (
+    "image chargée depuis un autre site « {url} » : le site ne charge rien d'ailleurs ; "
+    "placez l'image dans le site"
+)
+LINK_TEXT_MISMATCH = (
+    "le texte du lien montre « {text} » mais le lien mène à « {target} » : "
+    "le texte d'un lien ne doit pas montrer une autre adresse que sa destination"
+)
+TEXT_URL_NOT_ALLOWED = "adresse d'un site non autorisé dans le texte « {url} » : {reason}"
+WHERE_LINK = "lien"
+WHERE_IMAGE = "image"
+WHERE_ATTRIBUTE = "attribut {attribute}"
+
+# Site settings in mkdocs.yml
+OPTION_MISSING = "réglage « {option} » manquant dans les options du greffon vigie (exemple : {example})"
+SECURITY_CONTACT_BAD = (
+    "security_contact « {value} » : écrivez une adresse mailto: ou https:// "
+    "(exemple : mailto:securite@exemple.fr)"
+)
+SECURITY_EXPIRED = (
+    "security.txt a expiré le {date} (security_expires) : repoussez la date "
+    "(au plus un an) après avoir vérifié le contact"
+)
+SECURITY_EXPIRES_SOON = (
+    "avertissement : security.txt expire le {date}, dans {days} jour(s) (security_expires) : "
+    "repoussez la date (au plus un an) après avoir vérifié le contact"
+)
+LINK_HOST_BAD = (
+    "« {value} » dans {option} n'est pas un nom de site : écrivez seulement le nom, "
+    "sans https:// ni chemin (exemple : cnil.fr)"
+)
+
 # Commands
 CHECK_OK = "Vérification réussie : {incidents} incident(s), {updates} mise(s) à jour publiée(s)."
 CHECK_FAILED = "{count} problème(s) : rien n'a été publié."
@@ -160,3 +277,36 @@ GUARD_OK = "Mises à jour publiées depuis {reference} : aucune modification san
 # Verify
 VERIFY_OK = "Copie conforme au manifeste ({count} fichiers)."
 VERIFY_FAILED = "{count} différence(s) avec le manifeste."
+
+# Personal-data breach notices (GDPR art. 33 and 34)
+BREACH_MISSING = "avis de violation de données incomplet (RGPD art. 34) : il manque {element}"
+BREACH_ELEMENTS = {
+    "what_happened": "la nature de la violation, ce qui s'est passé (champ what_happened)",
+    "discovered": "la date de découverte de la violation (champ breach.discovered)",
+    "exposure": "la période pendant laquelle les données ont été exposées (champ breach.exposure)",
+    "exposed": "les catégories de données concernées (champ data.exposed)",
+    "not_exposed": "les catégories de données non concernées (champ data.not_exposed)",
+    "concerned": "comment savoir si l'on est concerné (champ breach.concerned)",
+    "individual_notice": (
+        "comment chaque personne concernée sera informée individuellement "
+        "(champ breach.individual_notice)"
+    ),
+    "consequences": "les conséquences possibles pour les personnes (champ breach.consequences)",
+    "measures": "les mesures prises (champ measures)",
+    "planned_measures": "les mesures prévues (champ breach.planned_measures)",
+    "cnil": "la notification à la CNIL et sa date (champ authorities, avec type: cnil)",
+    "recommendations": "ce que les personnes doivent faire (champ recommendations)",
+    "controller": "le responsable du traitement (champ breach.controller)",
+    "rights": (
+        "le droit d'adresser une réclamation à la CNIL (champ breach.rights, qui doit nommer "
+        "la CNIL)"
+    ),
+}
+LATE_CNIL = (
+    "avertissement : la CNIL a été notifiée {hours} h après la découverte de la violation "
+    "(plus de 72 h) sans motif : ajoutez delay_reason à cette notification (RGPD art. 33.1)"
+)
+DUPLICATE_COMMUNICATION = (
+    "deux messages envoyés par {channel} à la même date {date} (déjà ligne {first}) : "
+    "précisez l'heure de chacun"
+)

@@ -68,6 +68,17 @@ class DataCategory:
     sensitive: bool = False
 
 
+# Sites that content may link to by default, besides the organisation's own domains.
+DEFAULT_LINK_HOSTS = (
+    "cnil.fr",
+    "cybermalveillance.gouv.fr",
+    "service-public.fr",
+    "ameli.fr",
+    "defenseurdesdroits.fr",
+    "legifrance.gouv.fr",
+)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Site-wide settings, from the Vigie plugin's options in `mkdocs.yml`."""
@@ -81,6 +92,19 @@ class Settings:
     data_categories: tuple[DataCategory, ...]
     feed_entries: int = 50
     tag_year: int = 2024
+    never_ask: tuple[str, ...] = ()  # "Ce que nous ne vous demanderons jamais"
+    # Security (safety.py, securitytxt.py): where links may go, who to tell about a flaw.
+    own_domains: tuple[str, ...] = ()
+    link_hosts: tuple[str, ...] = DEFAULT_LINK_HOSTS
+    security_contact: str = ""
+    security_expires: str = ""
+    pages_dir: str = "pages"
+    config_path: str = "mkdocs.yml"
+    option_lines: tuple[tuple[str, int], ...] = ()  # each option's line in config_path
+
+    def option_line(self, name: str) -> int:
+        """Line of the Vigie option `name` in `mkdocs.yml` (1 when unknown)."""
+        return dict(self.option_lines).get(name, 1)
 
     def component(self, component_id: str) -> Component:
         return next(c for c in self.components if c.id == component_id)
@@ -89,11 +113,56 @@ class Settings:
         return next(c for c in self.data_categories if c.id == category_id)
 
 
+class AuthorityType(StrEnum):
+    CNIL = "cnil"
+    ANSSI = "anssi"
+    COMPLAINT = "plainte"
+    OTHER = "autre"
+
+
 @dataclass(frozen=True)
 class Authority:
     name: str
     date: datetime
     note: str = ""
+    type: AuthorityType = AuthorityType.OTHER
+    delay_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Party:
+    """The controller of the data, or the processor acting for it (GDPR art. 4)."""
+
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Breach:
+    """What GDPR art. 34 asks a personal-data breach notice to tell the people concerned."""
+
+    discovered: datetime | None = None
+    exposure_start: datetime | None = None
+    exposure_end: datetime | None = None
+    concerned: str = ""  # Markdown: how members know whether they are concerned
+    individual_notice: str = ""  # Markdown: how they will be told individually
+    consequences: tuple[str, ...] = ()
+    planned_measures: tuple[str, ...] = ()
+    controller: Party | None = None
+    processor: Party | None = None
+    rights: str = ""  # Markdown: their rights, including a complaint to the CNIL
+
+
+@dataclass(frozen=True)
+class Communication:
+    """A letter, e-mail or SMS actually sent to members about an incident."""
+
+    id: str
+    date: datetime
+    channel: str
+    sender: str
+    subject: str
+    audience: str
 
 
 @dataclass(frozen=True)
@@ -123,6 +192,7 @@ class NoticeState:
     measures: tuple[str, ...]
     authorities: tuple[Authority, ...]
     recommendations: tuple[str, ...]
+    breach: Breach = field(default_factory=Breach)
 
 
 @dataclass(frozen=True)
@@ -137,6 +207,7 @@ class NoticeChanges:
     measures: tuple[str, ...] = ()
     authorities: tuple[Authority, ...] = ()
     recommendations: tuple[str, ...] | None = None
+    breach: tuple[tuple[str, object], ...] = ()  # Breach fields this update replaces
 
 
 @dataclass(frozen=True)
@@ -175,6 +246,7 @@ class Incident:
     updates: tuple[Update, ...]
     faq: tuple[FaqEntry, ...] = ()
     draft: bool = False
+    communications: tuple[Communication, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,4 +270,13 @@ DEFAULT_DATA_CATEGORIES = (
     DataCategory("email", "Adresse e-mail"),
     DataCategory("coordonnees-bancaires", "Coordonnées bancaires"),
     DataCategory("donnees-medicales", "Données médicales", sensitive=True),
+)
+
+DEFAULT_NEVER_ASK = (
+    "vos coordonnées bancaires (RIB, numéro de carte) par téléphone, courriel ou SMS",
+    "votre mot de passe ou vos codes d'accès",
+    "un code reçu par SMS",
+    "un paiement pour débloquer un remboursement ou éviter une sanction",
+    "de cliquer sur un lien pour « vérifier » ou « mettre à jour » votre compte",
+    "d'installer une application ou de prendre le contrôle de votre ordinateur",
 )

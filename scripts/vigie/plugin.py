@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+import os
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +14,18 @@ from mkdocs.exceptions import Abort, MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from vigie import api, badges, feeds, french, manifest, messages, render
+from vigie import api, badges, csp, feeds, french, manifest, messages, render, safety, securitytxt
 from vigie.derive import site_view
 from vigie.load import load_sources
-from vigie.messages import SourceError
-from vigie.model import DEFAULT_DATA_CATEGORIES, Component, DataCategory, Settings
+from vigie.messages import Problem, SourceError
+from vigie.model import (
+    DEFAULT_DATA_CATEGORIES,
+    DEFAULT_LINK_HOSTS,
+    DEFAULT_NEVER_ASK,
+    Component,
+    DataCategory,
+    Settings,
+)
 from vigie.validate import validate
 
 if TYPE_CHECKING:
@@ -54,10 +62,17 @@ class VigieOptions(base.Config):
     tag_year = c.Type(int, default=2024)
     components = c.ListOfItems(c.SubConfig(_ComponentOptions))
     data_categories = c.ListOfItems(c.SubConfig(_DataCategoryOptions), default=[])
+    never_ask = c.ListOfItems(c.Type(str), default=list(DEFAULT_NEVER_ASK))
+    own_domains = c.ListOfItems(c.Type(str), default=[])
+    link_hosts = c.ListOfItems(c.Type(str), default=list(DEFAULT_LINK_HOSTS))
+    security_contact = c.Type(str, default="")
+    # YAML reads an unquoted date as a date or datetime: securitytxt judges its form.
+    security_expires = c.Type((str, date), default="")
 
 
 def settings_from(options: VigieOptions, config: MkDocsConfig) -> Settings:
     """The model's settings from the plugin's options and the site's own."""
+    config_file = Path(config.config_file_path)
     categories = (
         tuple(DataCategory(d.id, d.label, d.sensitive) for d in options.data_categories)
         or DEFAULT_DATA_CATEGORIES
@@ -71,7 +86,17 @@ def settings_from(options: VigieOptions, config: MkDocsConfig) -> Settings:
         components=tuple(Component(x.id, x.name, x.description) for x in options.components),
         data_categories=categories,
         feed_entries=options.feed_entries,
+        never_ask=tuple(options.never_ask),
         tag_year=options.tag_year,
+        own_domains=tuple(options.own_domains),
+        link_hosts=tuple(options.link_hosts),
+        security_contact=options.security_contact,
+        security_expires=str(options.security_expires).replace(" ", "T", 1),
+        pages_dir=Path(os.path.relpath(config.docs_dir, config_file.parent)).as_posix(),
+        config_path=config_file.name,
+        option_lines=safety.option_lines(
+            config_file.read_text(encoding="utf-8"), [name for name, _ in VigieOptions._schema]
+        ),
     )
 
 
@@ -99,14 +124,19 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = settings_from(self.config, config)
         root = Path(config.config_file_path).parent
+        warnings: list[Problem] = []
         try:
-            site = validate(load_sources(root, self.config.incidents_dir), settings)
+            sources = load_sources(root, self.config.incidents_dir, settings.pages_dir)
+            site = validate(sources, settings, warnings)
         except SourceError as error:
             for problem in error.problems:
                 log.error(str(problem))
             raise PluginError(messages.CHECK_FAILED.format(count=len(error.problems))) from None
+        for warning in warnings:  # shown, not counted: strict mode must not refuse them
+            log.info(str(warning))
         # Everything is rebuilt on each build: `mkdocs serve` keeps this object alive.
         self.view: SiteView = site_view(site)
+        self.inline_code: list[csp.InlineCode] = []
         self.version = manifest.site_version(root)
         self.pages = {page.uri: page for page in render.pages(self.view)}
         self.markdown = render.MarkdownRenderer()
@@ -131,6 +161,13 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             files.append(generated)
         for uri, content in self.outputs.items():
             files.append(File.generated(config, uri, content=content))
+        # A dot folder is excluded by default: include it explicitly.
+        security_txt = securitytxt.text(self.view.site.settings)
+        files.append(
+            File.generated(
+                config, securitytxt.URI, content=security_txt, inclusion=InclusionLevel.INCLUDED
+            )
+        )
         return files
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -171,8 +208,30 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         context["vigie"] = generated.context if generated else None
         return context
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` injects an inline live-reload script that a page's CSP would block.
+        self.serving = command == "serve"
+
+    @event_priority(-90)  # after other plugins: the hashes are those of the final bytes
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return self._with_csp(output)
+
+    @event_priority(-90)
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str:
+        return self._with_csp(output_content) if template_name.endswith(".html") else output_content
+
+    def _with_csp(self, page_html: str) -> str:
+        code = csp.inline_code(page_html)
+        self.inline_code.append(code)
+        return page_html if getattr(self, "serving", False) else csp.with_meta(page_html, code)
+
     @event_priority(-100)  # last: the manifest lists every file the other plugins wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # csp.txt is written after the build, not as a File in on_files: the policy needs the
+        # hashes of the inline code of every rendered page, known only once all are rendered.
+        csp.write_policy(Path(config.site_dir), self.inline_code)
         # The one file written after the build: it needs the bytes of all the others.
         manifest.write_manifest(Path(config.site_dir), self.version)
 

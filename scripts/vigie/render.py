@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from vigie import derive, feeds, french
-from vigie.model import ComponentStatus, Impact
+from vigie.model import ComponentStatus, Impact, Kind
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from vigie.derive import IncidentView, SiteView
     from vigie.feeds import FeedLink
-    from vigie.model import FaqEntry, NoticeState, Settings, Update
+    from vigie.model import FaqEntry, NoticeState, Party, Settings, Update
 
 RECENT_RESOLVED = 5
 
@@ -120,6 +120,39 @@ class VersionRow:
 
 
 @dataclass(frozen=True)
+class CommunicationRow:
+    when: When
+    channel: str
+    sender: str
+    subject: str
+    audience: str
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class BreachSections:
+    """What a personal-data breach notice adds (GDPR art. 34), ready to show."""
+
+    discovered: When | None
+    exposure_start: When | None
+    exposure_end: When | None
+    concerned: str
+    individual_notice: str
+    consequences: tuple[str, ...]
+    planned_measures: tuple[str, ...]
+    controller: PartyRow | None
+    processor: PartyRow | None
+    rights: str
+    communications: tuple[CommunicationRow, ...]
+    never_ask: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Notice:
     """The incident page, or one of its permanent versions."""
 
@@ -150,6 +183,8 @@ class Notice:
     current_url: str
     is_current: bool
     feeds: tuple[FeedLink, ...] = ()  # the incident's own feeds, for its page
+    breach: BreachSections | None = None  # only for personal-data breaches
+    consequences_title: str = "Conséquences sur nos services"
 
 
 @dataclass(frozen=True)
@@ -351,6 +386,57 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         current_url=incident_url(incident.id),
         is_current=is_current,
         feeds=feeds.incident_links(settings, incident.id, incident.title),
+        breach=breach_sections(view, state, None if is_current else version.update.date, settings)
+        if incident.kind == Kind.DATA_BREACH
+        else None,
+        consequences_title="Conséquences possibles"
+        if incident.kind == Kind.DATA_BREACH
+        else "Conséquences sur nos services",
+    )
+
+
+CHANNELS = {"courrier": "Courrier", "email": "E-mail", "sms": "SMS"}
+
+
+def breach_sections(
+    view: IncidentView, state: NoticeState, until: datetime | None, settings: Settings
+) -> BreachSections:
+    """The art. 34 sections of `state`, with the messages sent up to `until` (None: all).
+
+    The current notice lists every message; a permanent version page lists only those
+    sent before it was published, so that it never changes afterwards.
+    """
+    breach = state.breach
+
+    def when(moment: datetime | None) -> When | None:
+        return _when(moment, settings) if moment else None
+
+    def party(value: Party | None) -> PartyRow | None:
+        return PartyRow(value.name, value.role) if value else None
+
+    return BreachSections(
+        discovered=when(breach.discovered),
+        exposure_start=when(breach.exposure_start),
+        exposure_end=when(breach.exposure_end),
+        concerned=breach.concerned,
+        individual_notice=breach.individual_notice,
+        consequences=breach.consequences,
+        planned_measures=breach.planned_measures,
+        controller=party(breach.controller),
+        processor=party(breach.processor),
+        rights=breach.rights,
+        communications=tuple(
+            CommunicationRow(
+                _when(c.date, settings),
+                CHANNELS.get(c.channel, c.channel),
+                c.sender,
+                c.subject,
+                c.audience,
+            )
+            for c in view.incident.communications
+            if until is None or c.date <= until
+        ),
+        never_ask=settings.never_ask,
     )
 
 

@@ -15,13 +15,20 @@ from functools import cache
 from importlib import resources
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import jsonschema
 
+from vigie import breach, safety, securitytxt
 from vigie import messages as msg
+from vigie.derive import apply_update
+from vigie.load import name_reason
 from vigie.messages import Problem, SourceError
 from vigie.model import (
     Authority,
+    AuthorityType,
+    Breach,
+    Communication,
     ComponentStatus,
     Contact,
     Correction,
@@ -31,6 +38,7 @@ from vigie.model import (
     Kind,
     NoticeChanges,
     NoticeState,
+    Party,
     Settings,
     Site,
     Status,
@@ -42,6 +50,7 @@ if TYPE_CHECKING:
 
     from vigie.load import Document, IncidentSources, Sources, UpdateSource
 
+SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # identifiers, in the schemas
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -135,13 +144,13 @@ def structure_problems(doc: Document, schema_name: str) -> Iterator[Problem]:
         elif kind == "uniqueItems":
             yield Problem(doc.path, doc.line(*path), msg.DUPLICATE_VALUE.format(field=field))
         else:
-            yield Problem(
-                doc.path,
-                doc.line(*path),
-                msg.BAD_FORMAT.format(
-                    field=field, value=error.instance, example=_example(error.schema, root)
-                ),
+            message = msg.BAD_FORMAT.format(
+                field=field, value=error.instance, example=_example(error.schema, root)
             )
+            reason = name_reason(error.instance) if isinstance(error.instance, str) else None
+            if kind == "pattern" and error.validator_value == SLUG_PATTERN and reason:
+                message = msg.NAME_REASON.format(message=message, reason=reason)
+            yield Problem(doc.path, doc.line(*path), message)
 
 
 def parse_datetime(value: Any) -> tuple[datetime | None, str | None]:
@@ -166,6 +175,8 @@ class _Checker:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.problems: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.authority_lines: dict[Authority, tuple[str, int]] = {}
         self.component_ids = [c.id for c in settings.components]
         self.category_ids = [c.id for c in settings.data_categories]
 
@@ -234,8 +245,74 @@ class _Checker:
                 continue
             date = self.date(doc, "authorities", index, "date")
             if date and isinstance(item.get("name"), str):
-                result.append(Authority(item["name"], date, _text(item.get("note"))))
+                kind = item.get("type", "autre")
+                authority = Authority(
+                    item["name"],
+                    date,
+                    _text(item.get("note")),
+                    AuthorityType(kind) if kind in list(AuthorityType) else AuthorityType.OTHER,
+                    _text(item.get("delay_reason")),
+                )
+                self.authority_lines[authority] = (doc.path, doc.line("authorities", index))
+                result.append(authority)
         return tuple(result)
+
+    def party(self, doc: Document, *keys: str) -> Party | None:
+        value = _get(doc.data, keys)
+        if not isinstance(value, dict) or not isinstance(value.get("name"), str):
+            return None
+        return Party(value["name"], _text(value.get("role")))
+
+    def breach(self, doc: Document) -> dict[str, Any]:
+        """The art. 34 fields `doc` gives, by `Breach` field name (absent ones left out)."""
+        given = _get(doc.data, ("breach",))
+        if not isinstance(given, dict):
+            return {}
+        fields: dict[str, Any] = {}
+        if "discovered" in given:
+            fields["discovered"] = self.date(doc, "breach", "discovered")
+        if isinstance(given.get("exposure"), dict):
+            fields["exposure_start"] = self.date(doc, "breach", "exposure", "start")
+            fields["exposure_end"] = self.date(doc, "breach", "exposure", "end")
+        for name in ("concerned", "individual_notice", "rights"):
+            if name in given:
+                fields[name] = _text(given[name])
+        for name in ("consequences", "planned_measures"):
+            if name in given:
+                fields[name] = tuple(v for v in _list(given[name]) if isinstance(v, str))
+        for name in ("controller", "processor"):
+            if name in given:
+                fields[name] = self.party(doc, "breach", name)
+        return fields
+
+    def communications(self, doc: Document | None, incident_id: str) -> tuple[Communication, ...]:
+        if doc is None:
+            return ()
+        self.problems.extend(structure_problems(doc, "communications"))
+        result: list[Communication] = []
+        first_lines: dict[str, int] = {}
+        for index, item in enumerate(doc.data if isinstance(doc.data, list) else ()):
+            if not isinstance(item, dict):
+                continue
+            date = self.date(doc, index, "date")
+            texts = [item.get(k) for k in ("channel", "sender", "subject", "audience")]
+            if date is None or not all(isinstance(t, str) for t in texts):
+                continue
+            channel = item["channel"]
+            local = date.astimezone(ZoneInfo(self.settings.timezone))
+            message_id = f"{local:%Y-%m-%dT%H%M}-{channel}"
+            if message_id in first_lines:
+                self.report(
+                    doc,
+                    doc.line(index, "date"),
+                    msg.DUPLICATE_COMMUNICATION.format(
+                        channel=channel, date=date.isoformat(), first=first_lines[message_id]
+                    ),
+                )
+                continue
+            first_lines[message_id] = doc.line(index, "date")
+            result.append(Communication(message_id, date, *texts))  # type: ignore[arg-type]
+        return tuple(sorted(result, key=lambda c: (c.date, c.id)))
 
     def texts(self, doc: Document, key: str) -> tuple[str, ...] | None:
         values = _get(doc.data, (key,))
@@ -285,6 +362,7 @@ class _Checker:
             measures=self.texts(doc, "measures") or (),
             authorities=self.authorities(doc),
             recommendations=self.texts(doc, "recommendations"),
+            breach=tuple(sorted(self.breach(doc).items())),
         )
         corrections = []
         for index, item in enumerate(_list(data.get("corrections"))):
@@ -336,11 +414,15 @@ class _Checker:
             measures=self.texts(doc, "measures") or (),
             authorities=self.authorities(doc),
             recommendations=self.texts(doc, "recommendations") or (),
+            breach=Breach(**self.breach(doc)),
         )
+        communications = self.communications(sources.communications, sources.folder)
         published = sorted(
             (u for u in updates if u is not None and not u.draft), key=lambda u: u.date
         )
         self._check_timeline(sources, started, resolved, published)
+        if data.get("kind") == Kind.DATA_BREACH and data.get("draft") is not True:
+            self._check_breach_notice(doc, initial, published)
         contact = data.get("contact")
         if (
             started is None
@@ -369,7 +451,25 @@ class _Checker:
             updates=tuple(sorted((u for u in updates if u), key=lambda u: u.date)),
             faq=faq,
             draft=data.get("draft") is True,
+            communications=communications,
         )
+
+    def _check_breach_notice(
+        self, doc: Document, initial: NoticeState, published: list[Update]
+    ) -> None:
+        state = initial
+        for update in published:
+            state = apply_update(state, update)
+        fallback = doc.key_line("breach") if "breach" in (doc.data or {}) else doc.line("kind")
+        for element, field in breach.missing_elements(state):
+            keys = field.split(".")
+            line = doc.key_line(*keys) if _get(doc.data, tuple(keys)) is not None else fallback
+            self.report(doc, line, msg.BREACH_MISSING.format(element=msg.BREACH_ELEMENTS[element]))
+        late = breach.late_cnil_notification(state)
+        if late:
+            notification, hours = late
+            path, line = self.authority_lines[notification]
+            self.warnings.append(Problem(path, line, msg.LATE_CNIL.format(hours=hours)))
 
     def _check_timeline(
         self,
@@ -441,8 +541,12 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def validate(sources: Sources, settings: Settings) -> Site:
-    """The model of the site, or `SourceError` listing every problem in every file."""
+def validate(sources: Sources, settings: Settings, warnings: list[Problem] | None = None) -> Site:
+    """The model of the site, or `SourceError` listing every problem in every file.
+
+    Problems that do not stop publication (e.g. a late CNIL notification) are appended
+    to `warnings` when given.
+    """
     checker = _Checker(settings)
     checker.problems.extend(sources.problems)
     incidents: list[Incident] = []
@@ -462,6 +566,14 @@ def validate(sources: Sources, settings: Settings) -> Site:
         if incident is not None:
             incidents.append(incident)
     faq = checker.faq(sources.faq, None)
+    # Security: unsafe HTML, forbidden links, link settings, security.txt expiry.
+    checker.problems.extend(safety.source_problems(sources, settings))
+    checker.problems.extend(safety.settings_problems(settings))
+    expiry_errors, expiry_warnings = securitytxt.problems(settings, securitytxt.build_now())
+    checker.problems.extend(expiry_errors)
+    checker.warnings.extend(expiry_warnings)
+    if warnings is not None:
+        warnings.extend(sorted(set(checker.warnings)))
     if checker.problems:
         raise SourceError(checker.problems)
     return Site(settings, tuple(sorted(incidents, key=lambda i: i.id)), faq)
