@@ -208,6 +208,18 @@ class _Api:
                 "rss": feeds.absolute(self.settings, feeds.incident_feed(incident.id, "rss")),
                 "atom": feeds.absolute(self.settings, feeds.incident_feed(incident.id, "atom")),
             },
+            "x_notice": feeds.absolute(self.settings, f"incidents/{incident.id}/notice.json"),
+            "x_communications": [
+                {
+                    "id": message.id,
+                    "sent_at": timestamp(message.date, self.settings),
+                    "channel": message.channel,
+                    "sender": message.sender,
+                    "subject": message.subject,
+                    "audience": message.audience,
+                }
+                for message in incident.communications
+            ],
         }
 
     def status(self) -> Json:

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from vigie.derive import IncidentView, SiteView
-    from vigie.model import Settings, Status, Update
+    from vigie.model import Communication, Settings, Update
 
     MarkdownToHtml = Callable[[str], str]
 
@@ -119,8 +119,8 @@ class Entry:
     content_html: str
     published: datetime  # in the site's time zone
     updated: datetime  # the last correction, or `published`
-    status: Status
-    status_label: str
+    category: str  # the update's status, or "communication" for a message sent to members
+    category_label: str
     incident_id: str
     slug: str
 
@@ -301,10 +301,41 @@ def entry(
         content_html=content,
         published=published,
         updated=french.local(updated, settings.timezone),
-        status=update.status,
-        status_label=french.STATUS[update.status],
+        category=update.status.value,
+        category_label=french.STATUS[update.status],
         incident_id=view.incident.id,
         slug=update.slug,
+    )
+
+
+COMMUNICATION = "communication"
+COMMUNICATION_LABEL = "Message officiel envoyé"
+
+
+def communication_entry(view: IncidentView, message: Communication, settings: Settings) -> Entry:
+    """The feed entry of a message sent to members, so subscribers can check a message."""
+    sent = french.local(message.date, settings.timezone)
+    channel = {"courrier": "un courrier", "email": "un e-mail", "sms": "un SMS"}
+    words = html.escape
+    content = (
+        f"<p>Le {french.datetime_text(message.date, settings.timezone)}, "
+        f"{words(settings.organisation)} a envoyé {channel.get(message.channel, message.channel)} "
+        f"à : {words(message.audience)}.</p>"
+        f"<p>Expéditeur : {words(message.sender)}. Objet : « {words(message.subject)} ».</p>"
+        "<p>Un message qui ne figure pas dans ce registre ne vient pas de nous.</p>"
+    )
+    return Entry(
+        id=tag_uri(settings, f"{view.incident.id}/communications/{message.id}"),
+        url=f"{incident_page(settings, view.incident.id)}#messages-officiels",
+        title=f"{view.incident.title} — {COMMUNICATION_LABEL} : {message.subject}",
+        summary=plain_text(content),
+        content_html=content,
+        published=sent,
+        updated=sent,
+        category=COMMUNICATION,
+        category_label=COMMUNICATION_LABEL,
+        incident_id=view.incident.id,
+        slug=f"communications/{message.id}",
     )
 
 
@@ -333,7 +364,13 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
         i.incident.id: tuple(entry(i, u, settings, markdown) for u in i.updates)
         for i in view.incidents
     }
-    everything = newest_first(e for entries in by_incident.values() for e in entries)
+    messages = {
+        i.incident.id: tuple(communication_entry(i, m, settings) for m in i.incident.communications)
+        for i in view.incidents
+    }
+    everything = newest_first(
+        e for incident_id in by_incident for e in by_incident[incident_id] + messages[incident_id]
+    )
     feeds = {
         "feeds/": _feed(
             settings,
@@ -351,7 +388,7 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
             f"{incident.incident.title} — {settings.organisation}",
             incident.incident.summary,
             incident_page(settings, incident.incident.id),
-            by_incident[incident.incident.id],
+            by_incident[incident.incident.id] + messages[incident.incident.id],
         )
     for component in settings.components:
         mentioned = [
@@ -404,7 +441,7 @@ def _generator(feed: Feed, settings: Settings, self_url: str, mime: str) -> Feed
         feed_entry.updated(item.updated)
         feed_entry.summary(_xml_safe(item.summary))
         feed_entry.content(_xml_safe(item.content_html), type="html")
-        feed_entry.category(term=item.status.value, label=item.status_label)
+        feed_entry.category(term=item.category, label=item.category_label)
     return generator
 
 
@@ -441,7 +478,7 @@ def json_feed(feed: Feed, settings: Settings, self_url: str) -> bytes:
                 "content_html": item.content_html,
                 "date_published": _json_date(item.published),
                 "date_modified": _json_date(item.updated),
-                "tags": [item.status_label],
+                "tags": [item.category_label],
                 "language": "fr",
             }
             for item in feed.entries

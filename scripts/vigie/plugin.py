@@ -14,7 +14,20 @@ from mkdocs.exceptions import Abort, MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from vigie import api, badges, csp, feeds, french, manifest, messages, render, safety, securitytxt
+from vigie import (
+    api,
+    badges,
+    csp,
+    feeds,
+    french,
+    hosting,
+    manifest,
+    messages,
+    notice,
+    render,
+    safety,
+    securitytxt,
+)
 from vigie.derive import site_view
 from vigie.load import load_sources
 from vigie.messages import Problem, SourceError
@@ -147,6 +160,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             **feeds.files(self.view, self.markdown.html),
             **api.files(self.view, self.markdown.html),
             **badges.files(self.view),
+            **notice.files(self.view),
         }
         return config
 
@@ -232,6 +246,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # csp.txt is written after the build, not as a File in on_files: the policy needs the
         # hashes of the inline code of every rendered page, known only once all are rendered.
         csp.write_policy(Path(config.site_dir), self.inline_code)
+        # _headers (Netlify, Cloudflare Pages) carries that policy: written after it, too.
+        hosting.write_headers_file(Path(config.site_dir))
         # The one file written after the build: it needs the bytes of all the others.
         manifest.write_manifest(Path(config.site_dir), self.version)
 

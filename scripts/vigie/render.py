@@ -150,6 +150,7 @@ class BreachSections:
     rights: str
     communications: tuple[CommunicationRow, ...]
     never_ask: tuple[str, ...]
+    data_summary: str  # one sentence for "L'essentiel"
 
 
 @dataclass(frozen=True)
@@ -437,7 +438,25 @@ def breach_sections(
             if until is None or c.date <= until
         ),
         never_ask=settings.never_ask,
+        data_summary=data_summary(state, settings),
     )
+
+
+def data_summary(state: NoticeState, settings: Settings) -> str:
+    """Exposed and spared data categories in one sentence, sensitive ones flagged."""
+
+    def words(ids: Iterable[str], flag_sensitive: bool) -> str:
+        labels = []
+        for category in (settings.data_category(i) for i in ids):
+            sensitive = " (donnée sensible)" if flag_sensitive and category.sensitive else ""
+            labels.append(_lower(category.label) + sensitive)
+        return ", ".join(labels)
+
+    exposed = words(state.data_exposed, flag_sensitive=True)
+    sentence = f"Exposées : {exposed}." if exposed else "Aucune donnée exposée connue à ce jour."
+    if state.data_not_exposed:
+        sentence += f" Non concernées : {words(state.data_not_exposed, flag_sensitive=False)}."
+    return sentence
 
 
 def _lower(text: str) -> str:

@@ -1,0 +1,123 @@
+"""`/incidents/<id>/notice.json`: the notice as data, for regulators, journalists, partners.
+
+Every element GDPR art. 34 asks for (with art. 33(3) b–d), the data categories and the
+register of messages sent, as the current notice states them. Markdown fields are given
+as written by staff; dates are ISO 8601 with offset, in the site's time zone.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from vigie import feeds, french
+from vigie.model import Kind
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from vigie.derive import IncidentView, SiteView
+    from vigie.model import Party, Settings
+
+SCHEMA_VERSION = 1
+
+
+def notice_uri(incident_id: str) -> str:
+    """Where the machine-readable notice of an incident lives in the site."""
+    return f"incidents/{incident_id}/notice.json"
+
+
+def _iso(moment: datetime | None, settings: Settings) -> str | None:
+    return french.iso(moment, settings.timezone) if moment else None
+
+
+def _party(party: Party | None) -> dict[str, str] | None:
+    return {"name": party.name, "role": party.role} if party else None
+
+
+def notice_document(view: IncidentView, settings: Settings) -> dict[str, Any]:
+    """The notice of one incident as plain data (see the module docstring)."""
+    incident, state = view.incident, view.state
+    breach = state.breach
+
+    def categories(ids: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [
+            {"id": c.id, "label": c.label, "sensitive": c.sensitive}
+            for c in (settings.data_category(i) for i in ids)
+        ]
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": incident.id,
+        "url": feeds.incident_page(settings, incident.id),
+        "title": incident.title,
+        "summary": incident.summary,
+        "kind": incident.kind.value,
+        "is_personal_data_breach": incident.kind == Kind.DATA_BREACH,
+        "status": state.status.value if state.status else None,
+        "impact": state.impact.value,
+        "started_at": _iso(incident.started, settings),
+        "resolved_at": _iso(incident.resolved, settings),
+        "updated_at": _iso(view.last_update.date, settings),
+        "version": len(view.versions),
+        "controller": _party(breach.controller),
+        "processor": _party(breach.processor),
+        "nature": {
+            "what_happened": state.what_happened,
+            "discovered_at": _iso(breach.discovered, settings),
+            "exposure": {
+                "start": _iso(breach.exposure_start, settings),
+                "end": _iso(breach.exposure_end, settings),
+            },
+        },
+        "data": {
+            "exposed": categories(state.data_exposed),
+            "not_exposed": categories(state.data_not_exposed),
+        },
+        "concerned": breach.concerned,
+        "individual_notice": breach.individual_notice,
+        "likely_consequences": list(breach.consequences),
+        "measures": {"taken": list(state.measures), "planned": list(breach.planned_measures)},
+        "authorities": [
+            {
+                "name": a.name,
+                "type": a.type.value,
+                "notified_at": _iso(a.date, settings),
+                "note": a.note,
+                "delay_reason": a.delay_reason,
+            }
+            for a in sorted(state.authorities, key=lambda a: (a.date, a.name))
+        ],
+        "recommendations": list(state.recommendations),
+        "contact": {
+            "name": incident.contact.name,
+            "email": incident.contact.email,
+            "url": incident.contact.url or None,
+            "phone": incident.contact.phone or None,
+        },
+        "rights": breach.rights,
+        "communications": [
+            {
+                "id": c.id,
+                "sent_at": _iso(c.date, settings),
+                "channel": c.channel,
+                "sender": c.sender,
+                "subject": c.subject,
+                "audience": c.audience,
+            }
+            for c in incident.communications
+        ],
+        "never_ask": list(settings.never_ask),
+    }
+
+
+def files(view: SiteView) -> dict[str, bytes]:
+    """`notice.json` of every published incident, by its path in the site."""
+    settings = view.site.settings
+    return {
+        notice_uri(i.incident.id): (
+            json.dumps(notice_document(i, settings), ensure_ascii=False, indent=2, sort_keys=True)
+            + "\n"
+        ).encode("utf-8")
+        for i in view.incidents
+    }
