@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test serve check lint format bench clean chromium
+.PHONY: build test serve check lint format bench clean chromium nginx
 
 $(BIN)/vigie: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,15 @@ serve: $(BIN)/vigie
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
+# The deploy tests start Debian's nginx on 127.0.0.1 (own config, pid file and logs).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || (apt-get update && apt-get install -y --no-install-recommends nginx)
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(VENV)/.test-installed chromium lint
+test: $(VENV)/.test-installed chromium nginx lint
 	@mkdir -p test-artefacts
 	@echo "Artefacts des tests (captures d'écran) : $(CURDIR)/test-artefacts"
 	$(BIN)/pytest
