@@ -1,0 +1,60 @@
+"""The benchmark's generator: valid Vigie sources, the same bytes for the same seed."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from conftest import REPO, run_vigie, tree_bytes
+from vigie import bench
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_generated_sources_pass_vigie_check(tmp_path: Path) -> None:
+    repo = bench.make_repo(tmp_path / "repo", 3, source_repo=REPO)
+    result = run_vigie(repo, "check")
+    assert result.returncode == 0, result.stderr
+    assert "3 incident(s), 30 mise(s) à jour" in result.stdout
+
+
+def test_same_seed_same_bytes(tmp_path: Path) -> None:
+    first = bench.make_repo(tmp_path / "first", 3, seed=7, source_repo=REPO)
+    second = bench.make_repo(tmp_path / "second", 3, seed=7, source_repo=REPO)
+    other = bench.make_repo(tmp_path / "other", 3, seed=8, source_repo=REPO)
+    assert tree_bytes(first) == tree_bytes(second)
+    assert tree_bytes(first / "incidents") != tree_bytes(other / "incidents")
+
+
+def test_updates_have_the_promised_shape(tmp_path: Path) -> None:
+    repo = bench.make_repo(tmp_path / "repo", 3, source_repo=REPO)
+    incidents = sorted(p for p in (repo / "incidents").iterdir() if p.is_dir())
+    assert len(incidents) == 3
+    resolved = [p for p in incidents if "resolved:" in (p / "incident.yml").read_text("utf-8")]
+    assert 1 <= len(resolved) < 3  # most resolved, at least one still open
+    for incident in incidents:
+        updates = sorted((incident / "updates").glob("*.md"))
+        assert len(updates) == bench.UPDATES_PER_INCIDENT
+        faq = (incident / "faq.yml").read_text("utf-8")
+        assert faq.count("- id: ") == bench.FAQ_PER_INCIDENT
+        for update in updates:
+            body = update.read_text("utf-8").split("---\n", 2)[2]
+            assert 150 <= len(body.split()) <= 300
+            assert re.search(r"^## \S", body, re.MULTILINE)
+            assert re.search(r"^- \S", body, re.MULTILINE)
+            assert "](https://www.cnil.fr/)" in body
+
+
+def test_plain_site_has_one_markdown_page_per_vigie_page(tmp_path: Path) -> None:
+    repo = bench.make_repo(tmp_path / "repo", 3, source_repo=REPO)
+    plain = tmp_path / "plain"
+    bench.write_plain_site(repo, plain)
+    written = {str(p.relative_to(plain / "docs")) for p in (plain / "docs").rglob("*.md")}
+    generated = {page.uri for page in bench.vigie_pages(repo)}
+    assert generated <= written
+    first = min(p.name for p in (repo / "incidents").iterdir() if p.is_dir())
+    assert f"incidents/{first}/versions/{bench.UPDATES_PER_INCIDENT}.md" in written
+    version = (plain / f"docs/incidents/{first}/versions/3.md").read_text("utf-8")
+    assert version.count("](https://www.cnil.fr/)") >= 3  # the bodies of updates 1 to 3
+    assert "vigie" not in (plain / "mkdocs.yml").read_text("utf-8")
