@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from datetime import date, datetime
@@ -24,6 +25,7 @@ from vigie import (
     manifest,
     messages,
     notice,
+    readers,
     render,
     safety,
     securitytxt,
@@ -66,6 +68,21 @@ class _DataCategoryOptions(base.Config):
     sensitive = c.Type(bool, default=False)
 
 
+class _AccessibilityOptions(base.Config):
+    status = c.Type(str, default="non conforme")
+    standard = c.Type(str, default="RGAA 4.1")
+    compliance_rate = c.Optional(c.Type((int, float)))
+    audit_date = c.Optional(c.Type(date))
+    audited_by = c.Type(str, default="")
+    statement_date = c.Optional(c.Type(date))
+    non_compliant = c.ListOfItems(c.Type(str), default=[])
+    exemptions = c.ListOfItems(c.Type(str), default=[])
+    contact_email = c.Type(str, default="")
+    contact_phone = c.Type(str, default="")
+    contact_url = c.Type(str, default="")
+    postal_address = c.Type(str, default="")
+
+
 class VigieOptions(base.Config):
     organisation = c.Type(str)
     contact_email = c.Type(str)
@@ -81,6 +98,26 @@ class VigieOptions(base.Config):
     security_contact = c.Type(str, default="")
     # YAML reads an unquoted date as a date or datetime: securitytxt judges its form.
     security_expires = c.Type((str, date), default="")
+    # The accessibility statement, /accessibilite/ (readers.py; README, « Lecteurs »).
+    accessibility = c.SubConfig(_AccessibilityOptions)
+
+
+def statement_settings(options: _AccessibilityOptions) -> readers.StatementSettings:
+    """The accessibility statement's settings from the plugin's `accessibility` options."""
+    return readers.StatementSettings(
+        status=options.status,
+        standard=options.standard,
+        compliance_rate=options.compliance_rate,
+        audit_date=options.audit_date,
+        audited_by=options.audited_by,
+        statement_date=options.statement_date,
+        non_compliant=tuple(options.non_compliant),
+        exemptions=tuple(options.exemptions),
+        contact_email=options.contact_email,
+        contact_phone=options.contact_phone,
+        contact_url=options.contact_url,
+        postal_address=options.postal_address,
+    )
 
 
 def settings_from(options: VigieOptions, config: MkDocsConfig) -> Settings:
@@ -151,7 +188,15 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         self.view: SiteView = site_view(site)
         self.inline_code: list[csp.InlineCode] = []
         self.version = manifest.site_version(root)
-        self.pages = {page.uri: page for page in render.pages(self.view)}
+        statement = statement_settings(self.config.accessibility)
+        if problems := readers.statement_problems(statement):
+            for problem in problems:
+                log.error(f"{settings.config_path}: {problem}")
+            raise PluginError(messages.CHECK_FAILED.format(count=len(problems)))
+        self.pages = {
+            page.uri: page
+            for page in (*render.pages(self.view), readers.statement_page(statement, settings))
+        }
         self.markdown = render.MarkdownRenderer()
         if problem := feeds.site_url_problem(settings):
             raise PluginError(problem)
@@ -188,6 +233,11 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         settings = self.view.site.settings
         env.filters["markdown"] = self.markdown.html
         env.globals["vigie_site"] = settings
+        # Vigie's own stylesheet and script, addressed by their content: cached like Material's.
+        custom_dir = Path(config.theme.custom_dir or config.docs_dir)
+        env.globals["vigie_asset"] = functools.cache(
+            functools.partial(readers.fingerprint, custom_dir)
+        )
         env.globals["vigie_version"] = self.version
         env.globals["vigie_version_date"] = (
             french.date_text(french.local(_parse_iso(self.version.commit_date), settings.timezone))

@@ -1,0 +1,153 @@
+"""What members' browsers get besides the notices: the accessibility statement, asset stamps.
+
+The statement (RGAA's "déclaration d'accessibilité") is a generated page filled from the
+`accessibility` options of the Vigie plugin in `mkdocs.yml`, so that its conformity level,
+dates and contacts are settings that staff change in one place, never hand-edited HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vigie import french
+from vigie.render import GeneratedPage, When
+
+if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
+    from vigie.model import Settings
+
+STATEMENT_URI = "accessibilite.md"
+# RGAA's three levels, with the rule each one states (criteria met / applicable criteria).
+LEVELS = {
+    "totalement conforme": "tous les critères du RGAA applicables sont respectés",
+    "partiellement conforme": "au moins la moitié des critères du RGAA applicables sont respectés",
+    "non conforme": "moins de la moitié des critères du RGAA sont respectés, "
+    "ou aucun audit n'a encore mesuré leur respect",
+}
+
+
+@dataclass(frozen=True)
+class StatementSettings:
+    """The `accessibility` options of the Vigie plugin, as written in `mkdocs.yml`."""
+
+    status: str = "non conforme"
+    standard: str = "RGAA 4.1"
+    compliance_rate: float | None = None  # share of applicable criteria met, in %
+    audit_date: date | None = None
+    audited_by: str = ""
+    statement_date: date | None = None
+    non_compliant: tuple[str, ...] = ()
+    exemptions: tuple[str, ...] = ()
+    contact_email: str = ""  # the site's contact address when empty
+    contact_phone: str = ""
+    contact_url: str = ""
+    postal_address: str = ""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """The accessibility statement, ready to show."""
+
+    organisation: str
+    site_name: str
+    site_url: str
+    status: str
+    status_rule: str
+    standard: str
+    compliance_rate: str  # "87 %" or ""
+    audit_date: When | None
+    audited_by: str
+    statement_date: When | None
+    non_compliant: tuple[str, ...]
+    exemptions: tuple[str, ...]
+    contact_email: str
+    contact_phone: str
+    contact_url: str
+    postal_address: str
+
+
+def _day(day: date | None) -> When | None:
+    return When(day.isoformat(), french.date_text(day)) if day else None
+
+
+def statement_problems(options: StatementSettings) -> list[str]:
+    """What RGAA forbids in the declared status, each as one French sentence."""
+    problems = []
+    if options.status not in LEVELS:
+        choices = ", ".join(f"« {level} »" for level in LEVELS)
+        problems.append(f"accessibility.status « {options.status} » inconnu ; choix : {choices}")
+    elif options.status != "non conforme" and options.audit_date is None:
+        problems.append(
+            f"accessibility.status « {options.status} » demande un audit : indiquez "
+            "accessibility.audit_date (sans audit, le RGAA impose « non conforme »)"
+        )
+    rate = options.compliance_rate
+    if rate is not None:
+        expected = (
+            "totalement conforme"
+            if rate >= 100
+            else "partiellement conforme"
+            if rate >= 50
+            else "non conforme"
+        )
+        if not 0 <= rate <= 100:
+            problems.append(f"accessibility.compliance_rate {rate:g} : un pourcentage de 0 à 100")
+        elif options.status in LEVELS and expected != options.status:
+            problems.append(
+                f"accessibility.compliance_rate {rate:g} % correspond à « {expected} », "
+                f"pas à « {options.status} »"
+            )
+    return problems
+
+
+def statement(options: StatementSettings, settings: Settings) -> Statement:
+    """The statement's content from the plugin options and the site's own settings."""
+    rate = options.compliance_rate
+    return Statement(
+        organisation=settings.organisation,
+        site_name=settings.site_name,
+        site_url=settings.site_url,
+        status=options.status,
+        status_rule=LEVELS.get(options.status, ""),
+        standard=options.standard,
+        compliance_rate=f"{rate:g}\u202f%".replace(".", ",") if rate is not None else "",
+        audit_date=_day(options.audit_date),
+        audited_by=options.audited_by,
+        statement_date=_day(options.statement_date),
+        non_compliant=options.non_compliant,
+        exemptions=options.exemptions,
+        contact_email=options.contact_email or settings.contact_email,
+        contact_phone=options.contact_phone,
+        contact_url=options.contact_url,
+        postal_address=options.postal_address,
+    )
+
+
+def statement_page(options: StatementSettings, settings: Settings) -> GeneratedPage:
+    """The page `/accessibilite/`, in the navigation, dated by the statement."""
+    shown = statement(options, settings)
+    return GeneratedPage(
+        STATEMENT_URI,
+        "Déclaration d'accessibilité",
+        "vigie/accessibility.html",
+        shown,
+        f"Déclaration d'accessibilité : ce site est {shown.status} avec le {shown.standard}. "
+        "Signaler un défaut d'accessibilité, obtenir un contenu sous une autre forme, recours.",
+        source=settings.config_path,
+        in_nav=True,
+        updated=options.statement_date.isoformat() if options.statement_date else "",
+    )
+
+
+def fingerprint(folder: Path, path: str) -> str:
+    """`path` with a query naming its content (`?v=` + 12 hex digits), so browsers may keep it.
+
+    Material's own assets carry a hash in their names; Vigie's stylesheet and script get one
+    in their address instead, and a change of content is a change of address.
+    """
+    digest = hashlib.sha256((folder / path).read_bytes()).hexdigest()[:12]
+    return f"{path}?v={digest}"
