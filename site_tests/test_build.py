@@ -17,7 +17,8 @@ BROKEN_STATUS = (
 EXPECTED_LINE = (
     "incidents/2024-06-espace-adherent/updates/2024-06-11T1030-cause-identifiee.md:3: "
     "valeur inconnue « identifie » pour « status » ; valeurs possibles : "
-    "investigating, identified, monitoring, resolved, postmortem"
+    "investigating, identified, monitoring, resolved, postmortem (incident) ; "
+    "scheduled, in_progress, verifying, completed (maintenance planifiée)"
 )
 
 

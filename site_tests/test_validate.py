@@ -88,7 +88,7 @@ CASES = {
     "unknown2": (
         {I: INCIDENT + "couleur: rouge\n"},
         [
-            "incidents/panne-test/incident.yml:12: champ inconnu « couleur » ; champs possibles : authorities, breach, components, contact, data, draft, id, impact, kind, measures, recommendations, resolved, started, summary, title, what_happened"
+            "incidents/panne-test/incident.yml:12: champ inconnu « couleur » ; champs possibles : authorities, breach, components, contact, data, draft, id, impact, kind, measures, planned, recommendations, resolved, started, summary, title, what_happened"
         ],
     ),
     "type": (
@@ -132,7 +132,7 @@ CASES = {
     "status": (
         {U: UPDATE.replace("status: investigating", "status: enquete")},
         [
-            "incidents/panne-test/updates/2024-03-01T0900-premier-point.md:3: valeur inconnue « enquete » pour « status » ; valeurs possibles : investigating, identified, monitoring, resolved, postmortem"
+            "incidents/panne-test/updates/2024-03-01T0900-premier-point.md:3: valeur inconnue « enquete » pour « status » ; valeurs possibles : investigating, identified, monitoring, resolved, postmortem (incident) ; scheduled, in_progress, verifying, completed (maintenance planifiée)"
         ],
     ),
     "impact": (

@@ -230,11 +230,38 @@ class _Api:
             "x_description_fr": french.OVERALL[indicator],
         }
 
+    def maintenance(self, view: IncidentView) -> Json:
+        """A planned maintenance: the incident shape plus its planned window."""
+        planned_start = view.incident.planned_start or view.incident.started
+        planned_end = view.incident.planned_end or planned_start
+        return {
+            **self.incident(view),
+            "scheduled_for": timestamp(planned_start, self.settings),
+            "scheduled_until": timestamp(planned_end, self.settings),
+        }
+
     def documents(self) -> dict[str, Json]:
         components = list(self.components.values())
-        incidents = [self.incident(i) for i in self.view.incidents]
-        by_id = dict(zip((i.incident.id for i in self.view.incidents), incidents, strict=True))
+        incident_views = [i for i in self.view.incidents if not i.incident.is_maintenance]
+        incidents = [self.incident(i) for i in incident_views]
+        by_id = dict(zip((i.incident.id for i in incident_views), incidents, strict=True))
         unresolved = [by_id[i.incident.id] for i in self.view.unresolved]
+        maintenance_views = sorted(
+            (i for i in self.view.incidents if i.incident.is_maintenance),
+            key=lambda i: (i.incident.planned_start or i.incident.started, i.incident.id),
+            reverse=True,
+        )
+        maintenances = {i.incident.id: self.maintenance(i) for i in maintenance_views}
+        upcoming = [
+            maintenances[i.incident.id]
+            for i in self.view.maintenances
+            if i.last_update.status == Status.SCHEDULED
+        ]
+        active = [
+            maintenances[i.incident.id]
+            for i in self.view.maintenances
+            if i.last_update.status in (Status.IN_PROGRESS, Status.VERIFYING)
+        ]
         page = self.page
         return {
             "api/v2/summary.json": {
@@ -242,21 +269,23 @@ class _Api:
                 "status": self.status(),
                 "components": components,
                 "incidents": unresolved,
-                "scheduled_maintenances": [],
+                "scheduled_maintenances": upcoming + active,
             },
             "api/v2/status.json": {"page": page, "status": self.status()},
             "api/v2/components.json": {"page": page, "components": components},
             "api/v2/incidents.json": {"page": page, "incidents": incidents[:INCIDENTS_LIMIT]},
             "api/v2/incidents/unresolved.json": {"page": page, "incidents": unresolved},
-            # Vigie has no planned maintenance yet: valid, empty lists.
-            "api/v2/scheduled-maintenances.json": {"page": page, "scheduled_maintenances": []},
+            "api/v2/scheduled-maintenances.json": {
+                "page": page,
+                "scheduled_maintenances": list(maintenances.values())[:INCIDENTS_LIMIT],
+            },
             "api/v2/scheduled-maintenances/upcoming.json": {
                 "page": page,
-                "scheduled_maintenances": [],
+                "scheduled_maintenances": upcoming,
             },
             "api/v2/scheduled-maintenances/active.json": {
                 "page": page,
-                "scheduled_maintenances": [],
+                "scheduled_maintenances": active,
             },
         }
 

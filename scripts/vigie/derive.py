@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TypeVar
 
 from vigie import french
-from vigie.model import ComponentStatus, Impact
+from vigie.model import ComponentStatus, Impact, Status
 
 if TYPE_CHECKING:
-    from datetime import date, datetime, timedelta
+    from collections.abc import Mapping
+    from datetime import date, timedelta
 
     from vigie.model import Component, Incident, NoticeState, Site, Update
 
@@ -28,8 +30,13 @@ class Version:
 @dataclass(frozen=True)
 class IncidentView:
     incident: Incident
-    updates: tuple[Update, ...]  # published, oldest first
+    updates: tuple[Update, ...]  # published (in a preview: all), oldest first
     versions: tuple[Version, ...]
+    now: datetime | None = None  # updates dated after it are scheduled
+
+    def is_scheduled(self, update: Update) -> bool:
+        """Dated after "now": only a preview shows it."""
+        return self.now is not None and update.date > self.now
 
     @property
     def state(self) -> NoticeState:
@@ -61,17 +68,32 @@ class SiteView:
     """What the public site says, derived once and used by pages, feeds and the API."""
 
     site: Site
-    incidents: tuple[IncidentView, ...]  # newest start first
+    incidents: tuple[IncidentView, ...]  # newest start first, planned maintenance included
     component_states: tuple[tuple[Component, ComponentStatus], ...]
     indicator: Impact
+    now: datetime | None = None  # updates dated after it are not published yet
+    preview: bool = False  # drafts and scheduled updates shown, marked: never to publish
 
     @property
     def unresolved(self) -> tuple[IncidentView, ...]:
-        return tuple(i for i in self.incidents if not i.is_resolved)
+        """Open incidents (planned maintenance has its own block)."""
+        return tuple(
+            i for i in self.incidents if not i.is_resolved and not i.incident.is_maintenance
+        )
 
     @property
     def resolved(self) -> tuple[IncidentView, ...]:
-        return tuple(i for i in self.incidents if i.is_resolved)
+        return tuple(i for i in self.incidents if i.is_resolved and not i.incident.is_maintenance)
+
+    @property
+    def maintenances(self) -> tuple[IncidentView, ...]:
+        """Planned maintenance not completed yet, soonest first."""
+        open_ones = [i for i in self.incidents if i.incident.is_maintenance and not i.is_resolved]
+        return tuple(sorted(open_ones, key=lambda i: (_planned_start(i), i.incident.id)))
+
+    def is_unpublished(self, update: Update) -> bool:
+        """A draft or a scheduled update: shown only in the preview, marked as such."""
+        return update.draft or (self.now is not None and update.date > self.now)
 
     @property
     def updated_at(self) -> datetime | None:
@@ -119,18 +141,55 @@ def _component_impact(status: ComponentStatus) -> Impact:
     }.get(status, Impact.NONE)
 
 
-def site_view(site: Site) -> SiteView:
-    """Everything the site shows, from the published incidents and updates."""
+def _planned_start(view: IncidentView) -> datetime:
+    return view.incident.planned_start or view.incident.started
+
+
+def publication_time(environ: Mapping[str, str]) -> datetime:
+    """ "Now" for scheduled updates: `SOURCE_DATE_EPOCH` when set, else the clock."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(tz=UTC)
+
+
+def is_published(update: Update, now: datetime | None) -> bool:
+    """Neither a draft nor dated after `now`."""
+    return not update.draft and (now is None or update.date <= now)
+
+
+def scheduled_updates(site: Site, now: datetime) -> tuple[Update, ...]:
+    """Updates dated after `now` (drafts aside), soonest first: published by a later build."""
+    return tuple(
+        sorted(
+            (
+                u
+                for i in site.incidents
+                if not i.draft
+                for u in i.updates
+                if not u.draft and u.date > now
+            ),
+            key=lambda u: (u.date, u.incident_id, u.slug),
+        )
+    )
+
+
+def site_view(site: Site, now: datetime | None = None, preview: bool = False) -> SiteView:
+    """Everything the site shows: the incidents and updates published at `now`.
+
+    With `preview`, drafts and scheduled updates are included too (for `vigie serve
+    --drafts` only: such a build is never published).
+    """
     views = []
     for incident in site.incidents:
-        updates = tuple(u for u in incident.updates if not u.draft)
-        if incident.draft or not updates:
+        updates = tuple(u for u in incident.updates if preview or is_published(u, now))
+        if (incident.draft and not preview) or not updates:
             continue
-        views.append(IncidentView(incident, updates, notice_versions(incident, updates)))
+        views.append(IncidentView(incident, updates, notice_versions(incident, updates), now))
     views.sort(key=lambda v: (v.incident.started, v.incident.id), reverse=True)
     worst: dict[str, ComponentStatus] = {}
     for view in views:
-        if view.is_resolved:
+        if view.is_resolved or view.last_update.status == Status.SCHEDULED:
             continue
         for component_id, status in view.state.components:
             if component_id not in worst or status.rank > worst[component_id].rank:
@@ -138,10 +197,10 @@ def site_view(site: Site) -> SiteView:
     component_states = tuple(
         (c, worst.get(c.id, ComponentStatus.OPERATIONAL)) for c in site.settings.components
     )
-    impacts = [v.state.impact for v in views if not v.is_resolved]
+    impacts = [v.state.impact for v in views if not v.is_resolved and not v.incident.is_maintenance]
     impacts += [_component_impact(status) for _, status in component_states]
     indicator = max(impacts, key=lambda i: i.rank, default=Impact.NONE)
-    return SiteView(site, tuple(views), component_states, indicator)
+    return SiteView(site, tuple(views), component_states, indicator, now, preview)
 
 
 def timeline(view: SiteView) -> tuple[tuple[date, tuple[TimelineEntry, ...]], ...]:

@@ -32,6 +32,10 @@ STATUS = {
     Status.MONITORING: "Sous surveillance",
     Status.RESOLVED: "Résolu",
     Status.POSTMORTEM: "Retour d'expérience publié",
+    Status.SCHEDULED: "Planifiée",
+    Status.IN_PROGRESS: "En cours",
+    Status.VERIFYING: "Vérification en cours",
+    Status.COMPLETED: "Terminée",
 }
 COMPONENT_STATUS = {
     ComponentStatus.OPERATIONAL: "Fonctionne normalement",

@@ -49,6 +49,10 @@ class Document:
             path = path[:-1]
         return self.lines.get((), self.first_line)
 
+    def text_line(self, *keys: str | int) -> int:
+        """Line where the text of the value at `keys` starts (after `|` or `>`)."""
+        return self.lines.get(("#content", *keys), self.line(*keys))
+
     def key_line(self, *keys: str | int) -> int:
         """Line of the key itself (where a mapping's value starts on the next line)."""
         return self.lines.get(("#key", *keys), self.line(*keys))
@@ -201,7 +205,8 @@ def name_reason(name: str) -> str | None:
         return msg.NAME_REASONS["hidden"]
     if other := next((char for char in name if not char.isascii()), None):
         return msg.NAME_REASONS["non_ascii"].format(char=other)
-    if any(char.isupper() for char in name):
+    # The "T" between date and time in update names (2024-02-06T1800-…) is the one capital.
+    if any(char.isupper() for char in re.sub(r"(?<=\d)T(?=\d)", "t", name)):
         return msg.NAME_REASONS["capitals"]
     if other := next((char for char in name if not (char.isalnum() or char in "-.")), None):
         return msg.NAME_REASONS["other"].format(char=other)
@@ -241,6 +246,8 @@ def _to_data(
         problems.append(Problem(rel, line, msg.YAML_TOO_DEEP.format(limit=MAX_DEPTH)))
         return None
     if isinstance(node, yaml.ScalarNode):
+        if node.style in ("|", ">"):  # a block's text starts on the line after its indicator
+            lines[("#content", *path)] = line + 1
         # Dates stay text: validation parses them itself, with a message for each bad form.
         if node.tag == TIMESTAMP_TAG:
             return node.value
@@ -333,7 +340,7 @@ def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) ->
             if len(update_paths) > MAX_UPDATES:
                 too_many = msg.TOO_MANY_UPDATES.format(count=len(update_paths), limit=MAX_UPDATES)
                 problems.append(Problem(entry_rel, 1, too_many))
-                update_paths = []
+                update_files, update_paths = len(update_paths), []
             for update_file in update_paths:
                 update_rel = f"{entry_rel}/{update_file.name}"
                 update_files += 1

@@ -224,7 +224,9 @@ WHERE_IMAGE = "image"
 WHERE_ATTRIBUTE = "attribut {attribute}"
 
 # Site settings in mkdocs.yml
-OPTION_MISSING = "réglage « {option} » manquant dans les options du greffon vigie (exemple : {example})"
+OPTION_MISSING = (
+    "réglage « {option} » manquant dans les options du greffon vigie (exemple : {example})"
+)
 SECURITY_CONTACT_BAD = (
     "security_contact « {value} » : écrivez une adresse mailto: ou https:// "
     "(exemple : mailto:securite@exemple.fr)"
@@ -385,3 +387,20 @@ PLANNED_REQUIRED = (
 PLANNED_END_BEFORE_START = "la fin prévue (planned.end) est antérieure au début (planned.start)"
 SCHEDULED_HEADER = "Publication programmée (un build après cette date la publiera) :"
 SCHEDULED_LINE = "  {date} : {path} ({title})"
+NEW_BAD_ID = (
+    "identifiant invalide « {id} » : lettres minuscules sans accent, chiffres et tirets "
+    "(exemple : 2024-07-panne-espace-adherent)"
+)
+NEW_EXISTS = "l'incident « {id} » existe déjà ({path}) : choisissez un autre identifiant"
+NEW_UNKNOWN_INCIDENT = "incident inconnu « {id} » ; incidents existants : {known}"
+NEW_FILE_EXISTS = (
+    "{path} existe déjà : rien n'a été écrit (attendez une minute ou changez le titre)"
+)
+NEW_CREATED = "Créé : {path}"
+NEW_NEXT = "Remplacez chaque [[à compléter : …]], puis lancez « make check »."
+NEW_BAD_DATE = "date invalide « {value} » : {reason}"
+HOOK_INSTALLED = "Crochet installé : {path} (vigie check avant chaque commit)."
+HOOK_EXISTS = (
+    "{path} existe déjà et n'est pas celui de Vigie : rien n'a été écrit "
+    "(relancez avec --force pour le remplacer)"
+)

@@ -30,15 +30,31 @@ class Impact(StrEnum):
 
 
 class Status(StrEnum):
+    """An update's status: the incident vocabulary, then planned maintenance's (Statuspage's)."""
+
     INVESTIGATING = "investigating"
     IDENTIFIED = "identified"
     MONITORING = "monitoring"
     RESOLVED = "resolved"
     POSTMORTEM = "postmortem"
+    SCHEDULED = "scheduled"
+    IN_PROGRESS = "in_progress"
+    VERIFYING = "verifying"
+    COMPLETED = "completed"
 
     @property
     def is_closed(self) -> bool:
-        return self in (Status.RESOLVED, Status.POSTMORTEM)
+        return self in (Status.RESOLVED, Status.POSTMORTEM, Status.COMPLETED)
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self in MAINTENANCE_STATUSES
+
+
+MAINTENANCE_STATUSES = frozenset(
+    {Status.SCHEDULED, Status.IN_PROGRESS, Status.VERIFYING, Status.COMPLETED}
+)
+INCIDENT_STATUSES = frozenset(set(Status) - MAINTENANCE_STATUSES)
 
 
 class ComponentStatus(StrEnum):
@@ -247,6 +263,12 @@ class Incident:
     faq: tuple[FaqEntry, ...] = ()
     draft: bool = False
     communications: tuple[Communication, ...] = ()
+    planned_start: datetime | None = None  # planned maintenance only
+    planned_end: datetime | None = None
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.kind == Kind.MAINTENANCE
 
 
 @dataclass(frozen=True)

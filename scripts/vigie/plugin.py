@@ -22,6 +22,7 @@ from vigie import (
     feeds,
     french,
     hosting,
+    ical,
     manifest,
     messages,
     notice,
@@ -30,7 +31,7 @@ from vigie import (
     safety,
     securitytxt,
 )
-from vigie.derive import site_view
+from vigie.derive import publication_time, site_view
 from vigie.load import load_sources
 from vigie.messages import Problem, SourceError
 from vigie.model import (
@@ -54,6 +55,9 @@ if TYPE_CHECKING:
     from vigie.derive import SiteView
 
 log = logging.getLogger("mkdocs.plugins.vigie")
+
+# Set by `vigie serve --drafts`: drafts and scheduled updates shown, marked; never published.
+PREVIEW_VARIABLE = "VIGIE_PREVIEW"
 
 
 class _ComponentOptions(base.Config):
@@ -170,6 +174,13 @@ def build_site(config_file: Path, site_dir: Path) -> bool:
     return True
 
 
+def serve_site(config_file: Path, dev_addr: str) -> None:
+    """`mkdocs serve` with live reload, the incidents folder watched too."""
+    from mkdocs.commands.serve import serve
+
+    serve(str(config_file), dev_addr=dev_addr, livereload=True)
+
+
 class VigiePlugin(BasePlugin[VigieOptions]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = settings_from(self.config, config)
@@ -185,7 +196,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         for warning in warnings:  # shown, not counted: strict mode must not refuse them
             log.info(str(warning))
         # Everything is rebuilt on each build: `mkdocs serve` keeps this object alive.
-        self.view: SiteView = site_view(site)
+        self.preview = os.environ.get(PREVIEW_VARIABLE) == "1"
+        self.view: SiteView = site_view(site, publication_time(os.environ), self.preview)
         self.inline_code: list[csp.InlineCode] = []
         self.version = manifest.site_version(root)
         statement = statement_settings(self.config.accessibility)
@@ -206,6 +218,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             **api.files(self.view, self.markdown.html),
             **badges.files(self.view),
             **notice.files(self.view),
+            **ical.files(self.view),
         }
         return config
 
@@ -238,6 +251,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         env.globals["vigie_asset"] = functools.cache(
             functools.partial(readers.fingerprint, custom_dir)
         )
+        env.globals["vigie_preview"] = self.preview
         env.globals["vigie_version"] = self.version
         env.globals["vigie_version_date"] = (
             french.date_text(french.local(_parse_iso(self.version.commit_date), settings.timezone))
@@ -299,7 +313,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # _headers (Netlify, Cloudflare Pages) carries that policy: written after it, too.
         hosting.write_headers_file(Path(config.site_dir))
         # The one file written after the build: it needs the bytes of all the others.
-        manifest.write_manifest(Path(config.site_dir), self.version)
+        # A preview (drafts shown) gets none, so that `vigie deploy` refuses it.
+        if not self.preview:
+            manifest.write_manifest(Path(config.site_dir), self.version)
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

@@ -17,7 +17,7 @@ from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
 from vigie import derive, feeds, french
-from vigie.model import ComponentStatus, Impact, Kind
+from vigie.model import ComponentStatus, Impact, Kind, Status
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -84,6 +84,7 @@ class UpdateRow:
     corrections: tuple[CorrectionRow, ...]
     url: str = ""
     incident_title: str = ""
+    draft_label: str = ""  # shown in previews only: drafts and scheduled updates
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,10 @@ class Notice:
     feeds: tuple[FeedLink, ...] = ()  # the incident's own feeds, for its page
     breach: BreachSections | None = None  # only for personal-data breaches
     consequences_title: str = "Conséquences sur nos services"
+    draft_label: str = ""  # a draft incident, in a preview
+    postmortem: str = ""  # Markdown of the latest post-incident review, if any
+    planned_start: When | None = None  # planned maintenance
+    planned_end: When | None = None
 
 
 @dataclass(frozen=True)
@@ -216,6 +221,16 @@ class GeneratedPage:
 
 
 @dataclass(frozen=True)
+class MaintenanceRow:
+    title: str
+    url: str
+    badge: Badge
+    start: When
+    end: When
+    summary: str
+
+
+@dataclass(frozen=True)
 class HomeContext:
     overall: Badge
     banners: tuple[IncidentRow, ...]
@@ -223,6 +238,7 @@ class HomeContext:
     unresolved: tuple[IncidentRow, ...]
     recent: tuple[IncidentRow, ...]
     updated: When | None
+    maintenances: tuple[MaintenanceRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -309,8 +325,19 @@ def _data_rows(ids: Iterable[str], settings: Settings) -> tuple[DataRow, ...]:
     )
 
 
+def preview_label(view: IncidentView, update: Update, settings: Settings) -> str:
+    """Why a preview shows an update the public site does not: draft or scheduled."""
+    if update.draft:
+        return "BROUILLON : non publié"
+    if view.is_scheduled(update):
+        when = french.datetime_text(update.date, settings.timezone)
+        return f"PROGRAMMÉE : publiée à partir du {when}"
+    return ""
+
+
 def _update_row(view: IncidentView, update: Update, settings: Settings, status: Badge) -> UpdateRow:
     return UpdateRow(
+        draft_label=preview_label(view, update, settings),
         anchor=update.slug,
         title=update.title,
         badge=status,
@@ -393,6 +420,17 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         consequences_title="Conséquences possibles"
         if incident.kind == Kind.DATA_BREACH
         else "Conséquences sur nos services",
+        draft_label="BROUILLON : incident non publié" if incident.draft else "",
+        postmortem=next(
+            (
+                v.update.body
+                for v in reversed(view.versions[: version.number])
+                if v.update.status == Status.POSTMORTEM
+            ),
+            "",
+        ),
+        planned_start=_when(incident.planned_start, settings) if incident.planned_start else None,
+        planned_end=_when(incident.planned_end, settings) if incident.planned_end else None,
     )
 
 
@@ -541,6 +579,20 @@ def home(view: SiteView) -> HomeContext:
         unresolved=unresolved,
         recent=tuple(incident_row(i, settings) for i in view.resolved[:RECENT_RESOLVED]),
         updated=_when(view.updated_at, settings) if view.updated_at else None,
+        maintenances=tuple(maintenance_row(i, settings) for i in view.maintenances),
+    )
+
+
+def maintenance_row(view: IncidentView, settings: Settings) -> MaintenanceRow:
+    incident = view.incident
+    start = incident.planned_start or incident.started
+    return MaintenanceRow(
+        title=incident.title,
+        url=incident_url(incident.id),
+        badge=Badge(french.label(view.last_update.status), "maintenance", "material/wrench"),
+        start=_when(start, settings),
+        end=_when(incident.planned_end or start, settings),
+        summary=incident.summary,
     )
 
 

@@ -19,12 +19,14 @@ from zoneinfo import ZoneInfo
 
 import jsonschema
 
-from vigie import breach, safety, securitytxt
+from vigie import breach, placeholders, safety, securitytxt
 from vigie import messages as msg
 from vigie.derive import apply_update
 from vigie.load import name_reason
 from vigie.messages import Problem, SourceError
 from vigie.model import (
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
     Authority,
     AuthorityType,
     Breach,
@@ -133,7 +135,9 @@ def structure_problems(doc: Document, schema_name: str) -> Iterator[Problem]:
                 ),
             )
         elif kind == "enum":
-            allowed = ", ".join(str(v) for v in error.validator_value)
+            allowed = error.schema.get("x-allowed") or ", ".join(
+                str(v) for v in error.validator_value
+            )
             yield Problem(
                 doc.path,
                 doc.line(*path),
@@ -199,6 +203,8 @@ class _Checker:
             return ()
         states = []
         for component_id, state in mapping.items():
+            if placeholders.contains(component_id):
+                continue
             if component_id not in self.component_ids:
                 allowed = ", ".join(self.component_ids)
                 self.report(
@@ -218,7 +224,7 @@ class _Checker:
         for index, value in enumerate(values):
             if value in self.category_ids:
                 known.append(value)
-            elif isinstance(value, str):
+            elif isinstance(value, str) and not placeholders.contains(value):
                 allowed = ", ".join(self.category_ids)
                 self.report(
                     doc,
@@ -417,6 +423,12 @@ class _Checker:
             breach=Breach(**self.breach(doc)),
         )
         communications = self.communications(sources.communications, sources.folder)
+        for document in (doc, sources.faq, sources.communications):
+            if document is not None:
+                self.problems.extend(placeholders.in_document(document))
+        for source in sources.updates:
+            self.problems.extend(placeholders.in_update(source))
+        planned_start, planned_end = self._check_kind(doc, sources, updates)
         published = sorted(
             (u for u in updates if u is not None and not u.draft), key=lambda u: u.date
         )
@@ -452,7 +464,37 @@ class _Checker:
             faq=faq,
             draft=data.get("draft") is True,
             communications=communications,
+            planned_start=planned_start,
+            planned_end=planned_end,
         )
+
+    def _check_kind(
+        self, doc: Document, sources: IncidentSources, updates: list[Update | None]
+    ) -> tuple[datetime | None, datetime | None]:
+        """Planned maintenance has its own statuses and a planned window; incidents don't."""
+        is_maintenance = (doc.data or {}).get("kind") == Kind.MAINTENANCE
+        allowed = MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES
+        kind_words = msg.KIND_WORDS["maintenance" if is_maintenance else "incident"]
+        for source, update in zip(sources.updates, updates, strict=True):
+            if update is not None and update.status not in allowed:
+                self.report(
+                    source.path,
+                    source.front_matter.line("status"),
+                    msg.WRONG_STATUS_FOR_KIND.format(
+                        status=update.status,
+                        kind=kind_words,
+                        allowed=", ".join(s for s in Status if s in allowed),
+                    ),
+                )
+        if not is_maintenance:
+            return None, None
+        if not isinstance(_get(doc.data, ("planned",)), dict):
+            self.report(doc, doc.line("kind"), msg.PLANNED_REQUIRED)
+            return None, None
+        start, end = self.date(doc, "planned", "start"), self.date(doc, "planned", "end")
+        if start and end and end < start:
+            self.report(doc, doc.line("planned", "end"), msg.PLANNED_END_BEFORE_START)
+        return start, end
 
     def _check_breach_notice(
         self, doc: Document, initial: NoticeState, published: list[Update]
@@ -566,6 +608,8 @@ def validate(sources: Sources, settings: Settings, warnings: list[Problem] | Non
         if incident is not None:
             incidents.append(incident)
     faq = checker.faq(sources.faq, None)
+    if sources.faq is not None:
+        checker.problems.extend(placeholders.in_document(sources.faq))
     # Security: unsafe HTML, forbidden links, link settings, security.txt expiry.
     checker.problems.extend(safety.source_problems(sources, settings))
     checker.problems.extend(safety.settings_problems(settings))
