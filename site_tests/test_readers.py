@@ -1,0 +1,157 @@
+"""What every reader's page carries, read from the built HTML: statement, skip link, names."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conftest import copy_repo, parse_html, run_vigie
+from vigie import readers
+from vigie.model import Settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SETTINGS = Settings(
+    organisation="Mutuelle Horizon",
+    site_url="https://statut.example/",
+    site_name="Information incidents",
+    timezone="Europe/Paris",
+    contact_email="contact@example.org",
+    components=(),
+    data_categories=(),
+)
+
+
+def test_statement_says_level_date_contact_and_recourse(html_page) -> None:
+    statement = html_page("/accessibilite/")
+    text = re.sub(r"\s+", " ", statement.select_one("article").get_text())
+    assert statement.h1.get_text(strip=True) == "Déclaration d'accessibilité"
+    assert "Ce site est partiellement conforme avec le référentiel général" in text
+    assert "(RGAA 4.1)" in text
+    assert "une évaluation interne du 1er juillet 2024" in text
+    assert statement.select_one("time[datetime='2024-07-01']")
+    assert "Cette déclaration a été établie le 1er juillet 2024." in text
+    contact = statement.find("h2", id="contact").find_next("ul")
+    assert contact.a["href"] == "mailto:accessibilite@mutuelle-horizon.example"
+    assert "01 99 00 12 34" in contact.get_text()
+    assert "sous une autre forme" in text
+    recourse = statement.find("h2", id="voies-de-recours").find_next("ul")
+    assert recourse.a["href"] == "https://www.defenseurdesdroits.fr/"
+    assert "Libre réponse 71120" in recourse.get_text()
+
+
+def test_every_page_links_the_statement_has_a_skip_link_and_a_named_search(site: Path) -> None:
+    for path in sorted(site.rglob("*.html")):
+        soup = parse_html(path)
+        footer = soup.select_one("footer .md-copyright")
+        assert footer is not None, path
+        assert [a for a in footer.find_all("a") if a.get_text() == "Accessibilité"], path
+        skip = soup.select("a.md-skip")
+        assert len(skip) == 1, path
+        target = skip[0]["href"].lstrip("#")
+        assert soup.find(id=target), (path, target)
+        assert soup.select_one("[role=dialog].md-search")["aria-label"] == "Recherche", path
+
+
+def test_feed_links_do_not_make_material_fetch_sitemaps(site: Path) -> None:
+    """Material fetches `sitemap.xml` beside every `link[rel=alternate]` (exact value)."""
+    raw = (site / "index.html").read_text(encoding="utf-8")
+    assert 'rel="alternate"' not in raw
+    assert len(parse_html(site / "index.html").select('link[rel~="alternate"]')) == 3
+
+
+def test_own_assets_are_addressed_by_their_content(site: Path) -> None:
+    head = parse_html(site / "incidents" / "2024-02-tiers-payant" / "index.html")
+    stylesheet = head.select_one("link[href*='vigie.css']")["href"]
+    script = head.select_one("script[src*='vigie-search.js']")["src"]
+    for address, file in (
+        (stylesheet, "assets/stylesheets/vigie.css"),
+        (script, "assets/javascripts/vigie-search.js"),
+    ):
+        assert address == "../../" + readers.fingerprint(site, file)
+
+
+def test_no_heading_level_is_skipped_and_every_table_has_header_cells(site: Path) -> None:
+    for path in sorted(site.rglob("*.html")):
+        soup = parse_html(path)
+        levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+        assert levels[:1] == [1], path
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (path, levels)
+        for table in soup.select("article table"):
+            assert table.select("thead th[scope=col]") or table.select("th"), path
+
+
+def test_not_found_page_is_french_with_ways_back(site: Path) -> None:
+    soup = parse_html(site / "404.html")
+    assert soup.h1.get_text(strip=True) == "Page introuvable"
+    # "/." is how MkDocs writes the root on this page, as in Material's own header logo.
+    assert {a["href"] for a in soup.select("article a")} == {
+        "/.",
+        "/history/",
+        "/timeline/",
+        "/faq/",
+    }
+
+
+@pytest.mark.parametrize(
+    ("options", "problem"),
+    [
+        (readers.StatementSettings(status="conforme"), "accessibility.status « conforme » inconnu"),
+        (
+            readers.StatementSettings(status="totalement conforme"),
+            "demande un audit : indiquez accessibility.audit_date",
+        ),
+        (
+            readers.StatementSettings(
+                status="totalement conforme", audit_date=date(2024, 7, 1), compliance_rate=87
+            ),
+            "accessibility.compliance_rate 87 % correspond à « partiellement conforme »",
+        ),
+        (
+            readers.StatementSettings(compliance_rate=120),
+            "accessibility.compliance_rate 120 : un pourcentage de 0 à 100",
+        ),
+    ],
+)
+def test_statement_settings_follow_rgaa(options: readers.StatementSettings, problem: str) -> None:
+    problems = readers.statement_problems(options)
+    assert len(problems) == 1
+    assert problem in problems[0]
+
+
+def test_statement_defaults_to_not_conform_and_the_site_contact() -> None:
+    shown = readers.statement(readers.StatementSettings(), SETTINGS)
+    assert readers.statement_problems(readers.StatementSettings()) == []
+    assert shown.status == "non conforme"
+    assert shown.contact_email == "contact@example.org"
+    assert shown.audit_date is None
+
+
+def test_statement_follows_the_settings_in_mkdocs_yml(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    config = repo / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("status: partiellement conforme", "status: totalement conforme")
+    text = text.replace(
+        "audit_date: 2024-07-01", "audit_date: 2025-03-14\n        compliance_rate: 100"
+    )
+    config.write_text(text, encoding="utf-8")
+    assert run_vigie(repo, "build").returncode == 0
+    statement = parse_html(repo / "site" / "accessibilite" / "index.html")
+    status = statement.select_one(".vigie-a11y-status strong").get_text()
+    assert status == "totalement conforme"
+    assert "14 mars 2025" in statement.get_text()
+    assert "100\u202f%" in statement.get_text()
+
+    config.write_text(
+        text.replace("        compliance_rate: 100\n", "        compliance_rate: 40\n")
+    )
+    refused = run_vigie(repo, "build")
+    assert refused.returncode == 1
+    assert "mkdocs.yml: accessibility.compliance_rate 40 % correspond à « non conforme »" in (
+        refused.stderr + refused.stdout
+    )
