@@ -48,7 +48,7 @@ format: $(VENV)/.test-installed
 
 # Build time and peak memory of Vigie against plain Material on the same pages, at 10, 100
 # and 1,000 generated incidents; writes docs/benchmarks.md. Options: python -m vigie.bench -h.
-bench: $(BIN)/vigie
+bench: $(VENV)/.test-installed chromium  # page weights are measured in Chromium (Playwright)
 	$(BIN)/python -m vigie.bench
 
 clean:

@@ -19,9 +19,11 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from conftest import REPO
+from vigie import pageweight
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
     from playwright.sync_api import (
         Browser,
@@ -398,3 +400,23 @@ def test_the_notice_prints_cleanly(browser: Browser, base_url: str) -> None:
             assert label not in text, f"navigation ({label}) printed"
     for hidden in ("Suivre les mises à jour", "Aller au contenu", "Version du site"):
         assert hidden not in text
+
+
+# --- Page weight -----------------------------------------------------------------------------
+
+
+def test_the_notice_is_light_and_search_loads_only_when_opened(
+    browser: Browser, site: Path
+) -> None:
+    weight = pageweight.measure_page(site, BREACH, browser=browser)
+    assert weight.first_visit <= pageweight.FIRST_VISIT_KIB * pageweight.KIB
+    assert weight.html <= pageweight.HTML_KIB * pageweight.KIB
+    assert "/search/search_index.json" in weight.on_search
+    loaded_first = [r.path for r in weight.resources if r.path not in weight.on_search]
+    assert not [p for p in loaded_first if "search_index" in p or "lunr" in p]
+    own = [p for p in loaded_first if "vigie" in p]
+    assert len(own) == 2
+    assert all(pageweight.FINGERPRINTED.search(p) for p in own)
+    # A repeat visit pays the HTML and what is not addressed by content (the favicon).
+    unstamped = {r.path for r in weight.resources if not r.fingerprinted} - set(weight.on_search)
+    assert unstamped == {BREACH, "/assets/images/favicon.png"}

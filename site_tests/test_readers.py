@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import date
 from typing import TYPE_CHECKING
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import copy_repo, parse_html, run_vigie
-from vigie import readers
+from vigie import pageweight, readers
 from vigie.model import Settings
 
 if TYPE_CHECKING:
@@ -155,3 +156,37 @@ def test_statement_follows_the_settings_in_mkdocs_yml(tmp_path: Path) -> None:
     assert "mkdocs.yml: accessibility.compliance_rate 40 % correspond à « non conforme »" in (
         refused.stderr + refused.stdout
     )
+
+
+def test_page_weight_counts_gzip_unless_it_does_not_help() -> None:
+    text = b"Vigie " * 1000
+    assert pageweight.sent_size(text) < 100
+    noise = random.Random(0).randbytes(512)  # already compressed, like a PNG
+    assert pageweight.sent_size(noise) == len(noise)
+
+
+@pytest.mark.parametrize(
+    ("path", "stamped"),
+    [
+        ("/assets/javascripts/bundle.a5f9d56c.min.js", True),
+        ("/assets/stylesheets/vigie.css?v=02fa0d88a0f4", True),
+        ("/assets/stylesheets/vigie.css", False),
+        ("/search/search_index.json", False),
+        ("/incidents/x/", False),
+    ],
+)
+def test_page_weight_knows_which_addresses_name_their_content(path: str, stamped: bool) -> None:
+    assert bool(pageweight.FINGERPRINTED.search(path)) is stamped
+
+
+def test_page_weight_replaces_only_its_own_section() -> None:
+    document = (
+        "# Mesures\n\n## Résultats\n\nA\n\n## Poids des pages\n\nancien\n\n## Objectifs\n\nB\n"
+    )
+    section = "## Poids des pages\n\nnouveau\n"
+    replaced = pageweight.replace_section(document, section)
+    assert (
+        replaced
+        == "# Mesures\n\n## Résultats\n\nA\n\n## Poids des pages\n\nnouveau\n\n## Objectifs\n\nB\n"
+    )
+    assert pageweight.replace_section("# Mesures\n", section) == "# Mesures\n\n" + section

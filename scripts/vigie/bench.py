@@ -1167,6 +1167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         machine_lines=machine_lines,
         commit=_commit(REPO),
     )
+    # « Poids des pages » (issue 7): incident pages of the sites just built, in Chromium.
+    from vigie import pageweight
+
+    text += "\n" + pageweight.bench_section(work, sizes)
     print(text)
     if not args.no_write:
         args.output.parent.mkdir(parents=True, exist_ok=True)
