@@ -190,3 +190,30 @@ def test_page_weight_replaces_only_its_own_section() -> None:
         == "# Mesures\n\n## Résultats\n\nA\n\n## Poids des pages\n\nnouveau\n\n## Objectifs\n\nB\n"
     )
     assert pageweight.replace_section("# Mesures\n", section) == "# Mesures\n\n" + section
+
+
+def test_headings_written_by_staff_stay_in_order_wherever_they_sit(tmp_path: Path) -> None:
+    """A heading in « Ce qui s'est passé » (under an h2) is an h3; in an update (h3), an h4."""
+    repo = copy_repo(tmp_path / "repo")
+    updates = repo / "incidents" / "2024-06-espace-adherent" / "updates"
+    notice = updates / "2024-06-11T1030-cause-identifiee.md"  # the last to set what_happened
+    text = notice.read_text(encoding="utf-8")
+    text = text.replace(
+        "what_happened: |\n",
+        "what_happened: |\n  ## Le détail\n\n  Ce que nous savons.\n\n  ### Plus précisément\n\n",
+    )
+    notice.write_text(text, encoding="utf-8")
+    faq = repo / "incidents" / "faq.yml"
+    faq_text = faq.read_text(encoding="utf-8")
+    faq.write_text(faq_text.replace("  answer: |\n", "  answer: |\n    ## En bref\n\n", 1))
+    result = run_vigie(repo, "build")
+    assert result.returncode == 0, result.stderr
+    page = parse_html(repo / "site" / "incidents" / "2024-06-espace-adherent" / "index.html")
+    happened = page.find("h2", id="ce-qui-s-est-passe")
+    assert happened.find_next(["h3", "h4"]).get_text(strip=True) == "Le détail"
+    assert happened.find_next(["h3", "h4"]).name == "h3"
+    assert page.find(string="Plus précisément").parent.name == "h4"
+    for path in ("incidents/2024-06-espace-adherent/index.html", "faq/index.html"):
+        soup = parse_html(repo / "site" / path)
+        levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (path, levels)
