@@ -25,6 +25,8 @@ UPDATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.md
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 SEQUENCE_TAG = "tag:yaml.org,2002:seq"
+# What YAML refuses to read, refused in every source file (tab and line ends are fine).
+_CONTROL_CHARACTER = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern)
 MAPPING_TAG = "tag:yaml.org,2002:map"
 
 KeyPath = tuple[str | int, ...]
@@ -143,13 +145,25 @@ def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
         byte = f"0x{raw[error.start]:02x}"
         problems.append(Problem(rel, line, msg.NOT_UTF8.format(byte=byte)))
         return None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if control := _CONTROL_CHARACTER.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        code = f"U+{ord(control.group()):04X}"
+        problems.append(Problem(rel, line, msg.CONTROL_CHARACTER.format(code=code)))
+        return None
+    return text
 
 
 def parse_yaml(text: str, rel: str, problems: list[Problem], first_line: int = 1) -> Document:
     """Parse one YAML document; `first_line` is the file line where `text` starts."""
     offset = first_line - 1
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:  # read_text already refuses these characters
+        line = text.count("\n", 0, error.position) + 1 + offset
+        code = f"U+{error.character:04X}"
+        problems.append(Problem(rel, line, msg.CONTROL_CHARACTER.format(code=code)))
+        return Document(rel, None, first_line=first_line)
     try:
         node = loader.get_single_node()
     except _AliasFound as alias:

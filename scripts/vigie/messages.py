@@ -141,6 +141,9 @@ SYMLINK_OUTSIDE = (
 )
 SYMLINK_BROKEN = "lien symbolique cassé ou en boucle : remplacez-le par le fichier lui-même"
 UNREADABLE = "fichier illisible ({reason})"
+CONTROL_CHARACTER = (
+    "caractère de contrôle invisible {code} : retirez-le (souvent un copier-coller malheureux)"
+)
 YAML_TAB = (
     "tabulation dans l'indentation : YAML n'accepte que des espaces pour indenter ; "
     "remplacez les tabulations par des espaces"
@@ -219,6 +222,18 @@ LINK_TEXT_MISMATCH = (
     "le texte d'un lien ne doit pas montrer une autre adresse que sa destination"
 )
 TEXT_URL_NOT_ALLOWED = "adresse d'un site non autorisé dans le texte « {url} » : {reason}"
+MARKDOWN_INDENT = (
+    "ligne trop indentée ({columns} colonnes ; au plus {limit}) : imbriquez moins les listes "
+    "(le rendu du Markdown deviendrait trop lent)"
+)
+MARKDOWN_BRACKETS = (
+    "trop de crochets « [ » dans ce paragraphe ({count} ; au plus {limit}) : découpez-le "
+    "(le rendu du Markdown deviendrait trop lent)"
+)
+MARKDOWN_BRACKETS_FILE = (
+    "trop de crochets « [ » dans ce fichier ({count} ; au plus {limit}) : "
+    "le rendu du Markdown deviendrait trop lent"
+)
 WHERE_LINK = "lien"
 WHERE_IMAGE = "image"
 WHERE_ATTRIBUTE = "attribut {attribute}"

@@ -130,6 +130,13 @@ _ADDRESS_TEXT = re.compile(
 _EMAIL_TEXT = re.compile(r"^(?:mailto:)?(?P<address>[^\s@/]+@[\w.-]+\.\w{2,})$", re.IGNORECASE)
 _TABLE_ALIGNMENT = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
 _TRIM = " \t\n«»\"'()[]<>.,;:!?"
+# Python-Markdown slows down sharply with nesting and with many "[" in one paragraph
+# (a few thousand take minutes): texts past these limits are refused before rendering.
+MAX_INDENT = 32
+MAX_BRACKETS_PER_BLOCK = 100
+MAX_BRACKETS_PER_FILE = 1000
+# Without one of these, Markdown cannot make a link, an element or an attribute of a text.
+MARKUP_SIGNS = ("<", "[", "{", "|", "&")
 
 
 @dataclass(frozen=True)
@@ -472,6 +479,8 @@ def html_findings(fragment: str, policy: LinkPolicy) -> list[_Finding]:
         for match in _BARE_URL.finditer(text):
             url = match.group().rstrip(_TRIM)
             findings.extend(_Finding(m, _url_needles(url)) for m in link_problems(url, policy))
+    if not reader.elements:
+        return findings
     # Whatever nh3 would remove and no rule above explains is refused all the same.
     removed = _element_keys(reader) - _element_keys(_read(_sanitised(fragment)))
     for tag, attributes in sorted(removed):
@@ -497,14 +506,58 @@ def _locate(field: Field, findings: list[_Finding]) -> list[Problem]:
     return problems
 
 
+def complexity_problems(field: Field) -> list[Problem]:
+    """Markdown too deeply indented, or paragraphs with too many "[", to render in time."""
+    problems = []
+    block_start, block_brackets = 0, 0
+    lines = field.text.split("\n")
+    for index, line in enumerate([*lines, ""]):
+        if not line.strip():
+            if block_brackets > MAX_BRACKETS_PER_BLOCK:
+                message = msg.MARKDOWN_BRACKETS.format(
+                    count=block_brackets, limit=MAX_BRACKETS_PER_BLOCK
+                )
+                problems.append(Problem(field.path, _text_line(field, block_start), message))
+            block_start, block_brackets = index + 1, 0
+            continue
+        block_brackets += line.count("[")
+        columns = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if columns > MAX_INDENT:
+            message = msg.MARKDOWN_INDENT.format(columns=columns, limit=MAX_INDENT)
+            problems.append(Problem(field.path, _text_line(field, index), message))
+            break
+    return problems
+
+
+def _text_line(field: Field, index: int) -> int:
+    """The file line of line `index` of the field's text, when the source shows it."""
+    text_lines = field.text.split("\n")
+    wanted = text_lines[index].rstrip() if index < len(text_lines) else ""
+    if not wanted.strip():
+        return field.line
+    occurrence = sum(1 for line in text_lines[:index] if line.rstrip() == wanted)
+    for number, line in enumerate(field.source.split("\n")):
+        if line.rstrip().endswith(wanted):
+            if occurrence == 0:
+                return field.line + number
+            occurrence -= 1
+    return field.line
+
+
 def field_problems(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer) -> list[Problem]:
     """Every unsafe construct or forbidden link in one field."""
     if not field.text.strip():
         return []
-    findings = html_findings(str(renderer.html(field.text)), policy)
+    too_complex = complexity_problems(field)
+    if too_complex:
+        findings = []
+    elif not any(sign in field.text for sign in MARKUP_SIGNS):
+        findings = html_findings(field.text, policy)  # Markdown would make plain text of it
+    else:
+        findings = html_findings(str(renderer.html(field.text)), policy)
     if not field.markdown:
         findings += html_findings(field.text, policy)
-    return sorted(set(_locate(field, findings)))
+    return sorted(set(too_complex + _locate(field, findings)))
 
 
 def source_problems(sources: Sources, settings: Settings) -> list[Problem]:
@@ -512,7 +565,19 @@ def source_problems(sources: Sources, settings: Settings) -> list[Problem]:
     policy = link_policy(settings)
     renderer = MarkdownRenderer()
     problems: list[Problem] = []
+    brackets: Counter[str] = Counter()
     for field in source_fields(sources):
+        brackets[field.path] += field.text.count("[")
+        if brackets[field.path] > MAX_BRACKETS_PER_FILE:
+            if brackets[field.path] - field.text.count("[") <= MAX_BRACKETS_PER_FILE:
+                count = sum(
+                    f.text.count("[") for f in source_fields(sources) if f.path == field.path
+                )
+                message = msg.MARKDOWN_BRACKETS_FILE.format(
+                    count=count, limit=MAX_BRACKETS_PER_FILE
+                )
+                problems.append(Problem(field.path, field.line, message))
+            continue
         problems.extend(field_problems(field, policy, renderer))
     return problems
 
