@@ -119,8 +119,9 @@ class Settings:
     option_lines: tuple[tuple[str, int], ...] = ()  # each option's line in config_path
 
     def option_line(self, name: str) -> int:
-        """Line of the Vigie option `name` in `mkdocs.yml` (1 when unknown)."""
-        return dict(self.option_lines).get(name, 1)
+        """Line of the Vigie option `name` in `mkdocs.yml` (else of `- vigie:`, else 1)."""
+        lines = dict(self.option_lines)
+        return lines.get(name, lines.get("vigie", 1))
 
     def component(self, component_id: str) -> Component:
         return next(c for c in self.components if c.id == component_id)

@@ -149,7 +149,8 @@ def settings_from(options: VigieOptions, config: MkDocsConfig) -> Settings:
         pages_dir=Path(os.path.relpath(config.docs_dir, config_file.parent)).as_posix(),
         config_path=config_file.name,
         option_lines=safety.option_lines(
-            config_file.read_text(encoding="utf-8"), [name for name, _ in VigieOptions._schema]
+            config_file.read_text(encoding="utf-8"),
+            ["vigie", *(name for name, _ in VigieOptions._schema)],
         ),
     )
 
