@@ -121,7 +121,7 @@ _C0_AND_SPACE = "".join(chr(code) for code in range(0x21))  # what browsers trim
 _TAB_AND_NEWLINES = dict.fromkeys((0x09, 0x0A, 0x0D))  # what browsers remove inside URLs
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
-_BARE_URL = re.compile(r"(?i)\bhttps?:[^\s<>\"'\]]+")
+_BARE_URL = re.compile(r"(?i)\bhttps?://[^\s<>\"'\]]+")  # an address a reader may copy
 _ADDRESS_TEXT = re.compile(
     r"^(?:[a-z][a-z0-9+.-]*://|www\.)?(?:[^\s/@:]+@)?(?P<host>(?:[\w-]+\.)+[^\W\d_]{2,})"
     r"(?::\d+)?(?:[/?#]\S*)?$",
@@ -478,6 +478,8 @@ def html_findings(fragment: str, policy: LinkPolicy) -> list[_Finding]:
     for text in reader.texts:
         for match in _BARE_URL.finditer(text):
             url = match.group().rstrip(_TRIM)
+            if not url_host(url):
+                continue  # "https://" alone, as in advice about addresses: not an address
             findings.extend(_Finding(m, _url_needles(url)) for m in link_problems(url, policy))
     if not reader.elements:
         return findings
