@@ -190,6 +190,7 @@ def test_page_weight_replaces_only_its_own_section() -> None:
         == "# Mesures\n\n## Résultats\n\nA\n\n## Poids des pages\n\nnouveau\n\n## Objectifs\n\nB\n"
     )
     assert pageweight.replace_section("# Mesures\n", section) == "# Mesures\n\n" + section
+    assert pageweight.replace_section("", section).startswith("# Poids des pages de Vigie\n\n##")
 
 
 def test_headings_written_by_staff_stay_in_order_wherever_they_sit(tmp_path: Path) -> None:
@@ -217,3 +218,14 @@ def test_headings_written_by_staff_stay_in_order_wherever_they_sit(tmp_path: Pat
         soup = parse_html(repo / "site" / path)
         levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
         assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (path, levels)
+
+
+def test_every_state_is_said_in_words_with_an_icon(site: Path) -> None:
+    """Colour only reinforces a state: each badge has its word and its icon."""
+    badges = 0
+    for path in sorted(site.rglob("*.html")):
+        for badge in parse_html(path).select(".vigie-badge"):
+            badges += 1
+            assert badge.select_one(".vigie-badge__text").get_text(strip=True), path
+            assert badge.select_one(".vigie-badge__icon[aria-hidden=true] svg"), path
+    assert badges > 50

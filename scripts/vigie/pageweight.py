@@ -351,6 +351,8 @@ def markdown_section(weights: Sequence[PageWeight]) -> str:
 
 def replace_section(document: str, section: str) -> str:
     """`document` with its « Poids des pages » section replaced by `section` (or appended)."""
+    if not document.strip():
+        return "# Poids des pages de Vigie\n\n" + section
     start = document.find(SECTION_TITLE)
     if start < 0:
         return document.rstrip("\n") + "\n\n" + section
