@@ -417,6 +417,7 @@ def test_the_notice_is_light_and_search_loads_only_when_opened(
     own = [p for p in loaded_first if "vigie" in p]
     assert len(own) == 2
     assert all(pageweight.FINGERPRINTED.search(p) for p in own)
-    # A repeat visit pays the HTML and what is not addressed by content (the favicon).
+    # A repeat visit pays only the HTML: every other file is addressed by its content.
     unstamped = {r.path for r in weight.resources if not r.fingerprinted} - set(weight.on_search)
-    assert unstamped == {BREACH, "/assets/images/favicon.png"}
+    assert unstamped == {BREACH}
+    assert weight.repeat_visit == weight.html

@@ -69,9 +69,11 @@ def test_own_assets_are_addressed_by_their_content(site: Path) -> None:
     head = parse_html(site / "incidents" / "2024-02-tiers-payant" / "index.html")
     stylesheet = head.select_one("link[href*='vigie.css']")["href"]
     script = head.select_one("script[src*='vigie-search.js']")["src"]
+    favicon = head.select_one("link[rel=icon]")["href"]
     for address, file in (
         (stylesheet, "assets/stylesheets/vigie.css"),
         (script, "assets/javascripts/vigie-search.js"),
+        (favicon, "assets/images/favicon.png"),
     ):
         assert address == "../../" + readers.fingerprint(site, file)
 
@@ -229,3 +231,10 @@ def test_every_state_is_said_in_words_with_an_icon(site: Path) -> None:
             assert badge.select_one(".vigie-badge__text").get_text(strip=True), path
             assert badge.select_one(".vigie-badge__icon[aria-hidden=true] svg"), path
     assert badges > 50
+
+
+def test_pages_carry_no_indentation_but_keep_preformatted_text() -> None:
+    page = "<ul>\n    <li>a</li>\n\n    <li>b</li>\n</ul>\n<pre>\n  x\n</pre>\n  <script>s = `\n  y`</script>"
+    assert readers.collapse_whitespace(page) == (
+        "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre>\n  x\n</pre>\n<script>s = `\n  y`</script>"
+    )

@@ -211,6 +211,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             for page in (*render.pages(self.view), readers.statement_page(statement, settings))
         }
         self.markdown = render.MarkdownRenderer()
+        # Material's favicon, addressed by its content: kept in cache like the theme's files.
+        theme = config.theme
+        theme["favicon"] = readers.stamped_favicon(theme.dirs, theme["favicon"])
         if problem := feeds.site_url_problem(settings):
             raise PluginError(problem)
         # Feeds, API and badges: files that are not pages, by their path in the site.
@@ -293,13 +296,15 @@ class VigiePlugin(BasePlugin[VigieOptions]):
 
     @event_priority(-90)  # after other plugins: the hashes are those of the final bytes
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._with_csp(output)
+        return self._with_csp(readers.collapse_whitespace(output))
 
     @event_priority(-90)
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str:
-        return self._with_csp(output_content) if template_name.endswith(".html") else output_content
+        if not template_name.endswith(".html"):
+            return output_content
+        return self._with_csp(readers.collapse_whitespace(output_content))
 
     def _with_csp(self, page_html: str) -> str:
         code = csp.inline_code(page_html)

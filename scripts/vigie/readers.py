@@ -8,7 +8,9 @@ dates and contacts are settings that staff change in one place, never hand-edite
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vigie import french
@@ -16,7 +18,6 @@ from vigie.render import GeneratedPage, When
 
 if TYPE_CHECKING:
     from datetime import date
-    from pathlib import Path
 
     from vigie.model import Settings
 
@@ -151,3 +152,28 @@ def fingerprint(folder: Path, path: str) -> str:
     """
     digest = hashlib.sha256((folder / path).read_bytes()).hexdigest()[:12]
     return f"{path}?v={digest}"
+
+
+def stamped_favicon(theme_dirs: list[str], favicon: str) -> str:
+    """The theme's favicon addressed by its content, like Vigie's own assets (else as is)."""
+    if "?" in favicon or "://" in favicon:
+        return favicon
+    for folder in theme_dirs:
+        if (Path(folder) / favicon).is_file():
+            return fingerprint(Path(folder), favicon)
+    return favicon
+
+
+# Left alone: preformatted text, and scripts (a line break may sit inside a JS string).
+_KEPT_OR_INDENT = re.compile(
+    r"(<(pre|textarea|script)\b.*?</\2\s*>)|\n[ \t\r\n]+", re.DOTALL | re.IGNORECASE
+)
+
+
+def collapse_whitespace(page_html: str) -> str:
+    """`page_html` without indentation and blank lines: the same page, half a KiB lighter.
+
+    Templates indent for their readers; browsers show a run of spaces and line breaks as one
+    space, so each run that starts a line becomes a single line break.
+    """
+    return _KEPT_OR_INDENT.sub(lambda match: match.group(1) or "\n", page_html)
