@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -714,12 +715,20 @@ class _Child:
         cpu = usage.ru_utime + usage.ru_stime
         return Run(seconds, cpu, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
 
-    def stop(self) -> None:
-        if self.process.returncode is None:
-            self.process.kill()
-            os.waitpid(self.process.pid, 0)
-            self.process.returncode = -9
-        self.output.close()
+
+def freeze_code(target: Path) -> Path:
+    """Copy the `vigie` package to `target` and make child processes import that copy.
+
+    Others may edit the checkout while a long measurement runs: every build of one run
+    then measures the same code, the one the report's commit line names.
+    """
+    package = Path(__file__).parent
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(package, target / package.name, ignore=shutil.ignore_patterns("__pycache__"))
+    paths = [str(target), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+    return target
 
 
 def run_process(command: Sequence[str]) -> Run:
@@ -746,17 +755,35 @@ def plain_command(plain: Path) -> list[str]:
     return [sys.executable, "-m", "mkdocs", "build", "-f", str(plain / "mkdocs.yml")]
 
 
-def measure_pass(repo: Path, plain: Path, jobs: int) -> tuple[Run, Run, Run]:
-    """One Vigie build, one `vigie check` and one plain build (beside them when jobs > 1)."""
-    beside = _Child(plain_command(plain)) if jobs > 1 else None
+def write_plain_command(repo: Path, plain: Path) -> list[str]:
+    """This module, in a process of its own, writing the plain Material site for `repo`."""
+    return [sys.executable, "-m", "vigie.bench", "--write-plain", str(repo), str(plain)]
+
+
+def run_lanes(
+    first: Sequence[Sequence[str]], second: Sequence[Sequence[str]], jobs: int
+) -> tuple[list[Run], list[Run]]:
+    """Run two lists of commands, each in order; with 2 jobs, the lists run side by side."""
+    if jobs < 2:
+        return [run_process(c) for c in first], [run_process(c) for c in second]
+    beside: list[Run] = []
+    failures: list[BaseException] = []
+
+    def lane() -> None:
+        try:
+            beside.extend(run_process(c) for c in second)
+        except BaseException as error:  # handed to the main thread, raised there
+            failures.append(error)
+
+    thread = threading.Thread(target=lane)
+    thread.start()
     try:
-        vigie = run_process(vigie_command(repo, "build"))
-        check = run_process(vigie_command(repo, "check"))
-        material = beside.wait() if beside else run_process(plain_command(plain))
+        runs = [run_process(c) for c in first]
     finally:
-        if beside:
-            beside.stop()
-    return vigie, material, check
+        thread.join()
+    if failures:
+        raise failures[0]
+    return runs, beside
 
 
 @dataclass(frozen=True)
@@ -808,15 +835,21 @@ def measure_size(
     start = time.monotonic()
     repo = make_repo(work / f"{incidents}" / "repo", incidents, seed=seed)
     plain = work / f"{incidents}" / "plain"
-    write_plain_site(repo, plain)
     prepared = time.monotonic()
-    _say(f"  sources et pages Markdown prêtes en {prepared - start:.0f} s")
+    _say(f"  sources générées en {prepared - start:.0f} s")
     vigie_runs: list[Run] = []
     plain_runs: list[Run] = []
     check_runs: list[Run] = []
     for number in range(1, runs + 1):
         began = time.monotonic()
-        vigie, material, check = measure_pass(repo, plain, jobs)
+        # The plain pages come from Vigie's own page list: written beside the first build.
+        writing = [write_plain_command(repo, plain)] if number == 1 else []
+        (vigie, check), material = run_lanes(
+            [vigie_command(repo, "build"), vigie_command(repo, "check")],
+            [*writing, plain_command(plain)],
+            jobs,
+        )
+        material = material[-1]
         vigie_runs.append(vigie)
         plain_runs.append(material)
         check_runs.append(check)
@@ -1043,7 +1076,8 @@ def report(
         "Ce document est réécrit par chaque `make bench` : ne le modifiez pas à la main.",
         "",
         f"- commande : `{command}` ({total_seconds / 60:.1f} min en tout)",
-        f"- date : {started:%Y-%m-%d %H:%M} UTC ; commit : `{commit}`",
+        f"- date : {started:%Y-%m-%d %H:%M} UTC ; code : `{commit}`, copié au départ (toutes "
+        "les constructions d'une mesure passent par le même code)",
         *machine_lines,
         "",
         "## Ce qui est mesuré",
@@ -1117,7 +1151,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="N",
         help="profiler `vigie build` à N incidents, sans mesurer",
     )
+    parser.add_argument(
+        "--no-weight", action="store_true", help="sans la section « Poids des pages » (Chromium)"
+    )
+    parser.add_argument("--write-plain", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.write_plain:  # the child process measure_size starts beside the first build
+        write_plain_site(*args.write_plain)
+        return 0
     work = args.work.resolve()
     if args.profile:
         repo = make_repo(work / f"{args.profile}" / "repo", args.profile, seed=args.seed)
@@ -1133,6 +1174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     began = time.monotonic()
     deadline = began + args.budget
     machine_lines = machine()
+    commit = _commit(REPO)
+    freeze_code(work / "code")
     results: list[Result] = []
     rebuild = None
     try:
@@ -1154,6 +1197,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BenchError as error:
         print(error, file=sys.stderr)
         return 1
+    weight = ""
+    if not args.no_weight:
+        # « Poids des pages » (issue 7): incident pages of the sites just built, in Chromium.
+        from vigie import pageweight
+
+        _say("Poids des pages (Chromium)")
+        weight = "\n" + pageweight.bench_section(work, sizes)
     words = sys.argv[1:] if argv is None else list(argv)
     command = "make bench" if os.environ.get("MAKELEVEL") and not words else ""
     command = command or shlex.join(["python", "-m", "vigie.bench", *words])
@@ -1165,12 +1215,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         total_seconds=time.monotonic() - began,
         jobs=args.jobs,
         machine_lines=machine_lines,
-        commit=_commit(REPO),
+        commit=commit,
     )
-    # « Poids des pages » (issue 7): incident pages of the sites just built, in Chromium.
-    from vigie import pageweight
-
-    text += "\n" + pageweight.bench_section(work, sizes)
+    text += weight
     print(text)
     if not args.no_write:
         args.output.parent.mkdir(parents=True, exist_ok=True)
