@@ -359,7 +359,8 @@ def test_postmortem_scaffold_section_and_api_status(tmp_path: Path) -> None:
     page = parse_html(repo / "site/incidents/2024-06-espace-adherent/index.html")
     section = page.find("h2", id="retour-d-experience")
     assert section.get_text(strip=True) == "Retour d'expérience"
-    assert [h.get_text(strip=True) for h in section.find_next("div").find_all("h4")] == [
+    # Under the section's h2, the post-mortem's own `##` headings are h3 (no level skipped).
+    assert [h.get_text(strip=True) for h in section.find_next("div").find_all("h3")] == [
         "Ce qui s'est passé",
         "Cause première",
         "Ce qui change",
