@@ -932,6 +932,15 @@ def targets(results: Sequence[Result], total_seconds: float | None = None) -> li
                 r.ratio <= MAX_RATIO if r else None,
             )
         )
+    for size in (100, 1000):
+        r = by_size.get(size)
+        found.append(
+            Target(
+                f"idem en temps CPU (moins sensible à la charge) à {_size(size)} incidents",
+                f"{r.cpu_ratio:.2f}" if r else "non mesuré",
+                r.cpu_ratio <= MAX_RATIO if r else None,
+            )
+        )
     small, large = by_size.get(100), by_size.get(1000)
     growth = large.vigie.seconds / small.vigie.seconds if small and large else None
     found.append(
@@ -974,16 +983,18 @@ def table(results: Sequence[Result]) -> list[str]:
     """The figures of each size as a Markdown table."""
     lines = [
         "| incidents | pages (Vigie / Material) | passes | Vigie (s) | Material (s) "
-        "| Vigie / Material | idem en temps CPU | Vigie max (Mio) | Material max (Mio) "
-        "| `vigie check` (s) | check / build |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| Vigie / Material | Vigie, CPU (s) | Material, CPU (s) | idem, rapport CPU "
+        "| Vigie max (Mio) | Material max (Mio) | `vigie check` (s) | check / build |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+        "| ---: |",
     ]
     for r in results:
         lines.append(
             f"| {_size(r.incidents)} | {_size(r.vigie_pages)} / {_size(r.plain_pages)} "
-            f"| {r.runs} | {r.vigie.seconds:.2f} | {r.plain.seconds:.2f} | {r.ratio:.2f} "
-            f"| {r.cpu_ratio:.2f} | {r.vigie.peak_mib:.0f} | {r.plain.peak_mib:.0f} "
-            f"| {r.check.seconds:.2f} | {r.check_share:.0%} |"
+            f"| {r.runs} | {r.vigie.seconds:.1f} | {r.plain.seconds:.1f} | **{r.ratio:.2f}** "
+            f"| {r.vigie.cpu_seconds:.1f} | {r.plain.cpu_seconds:.1f} | {r.cpu_ratio:.2f} "
+            f"| {r.vigie.peak_mib:.0f} | {r.plain.peak_mib:.0f} "
+            f"| {r.check.seconds:.1f} | {r.check_share:.0%} |"
         )
     return lines
 
@@ -999,6 +1010,8 @@ def growth_lines(results: Sequence[Result]) -> list[str]:
         "",
         f"- temps : Vigie ×{large.vigie.seconds / small.vigie.seconds:.1f}, "
         f"Material ×{large.plain.seconds / small.plain.seconds:.1f}",
+        f"- temps CPU : Vigie ×{large.vigie.cpu_seconds / small.vigie.cpu_seconds:.1f}, "
+        f"Material ×{large.plain.cpu_seconds / small.plain.cpu_seconds:.1f}",
         f"- mémoire maximale : Vigie ×{large.vigie.peak_mib / small.vigie.peak_mib:.1f}, "
         f"Material ×{large.plain.peak_mib / small.plain.peak_mib:.1f}",
     ]
