@@ -52,6 +52,8 @@ SECURITY = {
 }
 SHORT = "public, max-age=300, must-revalidate"
 LONG = "public, max-age=31536000, immutable"
+# An address written in text or data, without the punctuation around it: "(https://…/)."
+TEXT_URL = re.compile(r"https?://[^\s\"'<>()\\]+")
 FOOTER = re.compile(r'class="vigie-site-version">Version du site : <a href="[^"]*">([^<]+)</a>')
 
 
@@ -682,9 +684,9 @@ def test_a_site_served_under_a_sub_path_passes_a_crawl_of_every_internal_link(
             ids[url] = {t["id"] for t in soup.find_all(id=True)}
             for tag in soup.find_all(True):
                 links += [urljoin(url, tag[a]) for a in ("href", "src") if tag.get(a)]
-            links += re.findall(r"https?://[^\s\"<>]+", soup.get_text(" "))
+            links += [u.rstrip(".,;:!?»") for u in TEXT_URL.findall(soup.get_text(" "))]
         elif "xml" in kind or "json" in kind or kind.startswith("text/"):
-            links += re.findall(r"https?://[^\s\"<>\\]+", body)
+            links += [u.rstrip(".,;:!?»") for u in TEXT_URL.findall(body)]
         for link in links:
             target_url, fragment = urldefrag(link)
             parts = urlsplit(target_url)
@@ -702,6 +704,7 @@ def test_a_site_served_under_a_sub_path_passes_a_crawl_of_every_internal_link(
     for page, target_url, fragment in anchors:
         if target_url in ids and fragment not in ids[target_url]:
             problems.append(f"ancre absente dans {page} : {target_url}#{fragment}")
+    print(f"\n{len(seen)} adresses parcourues sous /statut/, {len(anchors)} ancres vérifiées")
     assert problems == []
     assert len([u for u in ids if "/versions/" in u]) == 7
     assert {f"{SUB_URL}feeds/rss.xml", f"{SUB_URL}api/v2/status.json"} <= seen
