@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import http.client
 import json
+import logging
 import os
 import re
 import shutil
@@ -30,7 +31,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import copy_repo, run_vigie, tree_bytes
-from vigie import deploy, hosting, manifest
+from vigie import cli, deploy, hosting, manifest
 from vigie import messages as msg
 
 if TYPE_CHECKING:
@@ -175,6 +176,21 @@ def serve(tmp_path: Path):
 
 def deploy_cli(builds_repo: Path, site: Path, target: Path, *more: str, env=None):
     return run_vigie(builds_repo, "deploy", "dir", str(target), "-d", str(site), *more, env=env)
+
+
+def vigie_here(
+    capsys: pytest.CaptureFixture[str], repo: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The `vigie` command run in this process: the same code as `run_vigie`, no start-up."""
+    mkdocs_log = logging.getLogger("mkdocs")
+    handlers, level = list(mkdocs_log.handlers), mkdocs_log.level
+    capsys.readouterr()
+    try:
+        code = cli.main(["-f", str(repo / "mkdocs.yml"), *args])
+    finally:  # main() adds a handler on the capture's stream: leave the logger as it was
+        mkdocs_log.handlers[:], mkdocs_log.level = handlers, level
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["vigie", *args], code, out, err)
 
 
 def live(target: Path) -> str:
@@ -499,11 +515,19 @@ def test_a_second_deploy_at_the_same_time_is_refused(builds: Builds, tmp_path: P
     assert not (target / "current").exists()
 
 
-def test_releases_rollback_and_keep(builds: Builds, tmp_path: Path) -> None:
+def test_releases_rollback_and_keep(
+    builds: Builds, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "srv"
     names = []
+
+    def deploy_here(site: Path) -> subprocess.CompletedProcess[str]:
+        return vigie_here(
+            capsys, builds.repo, "deploy", "dir", str(target), "-d", str(site), "--keep", "3"
+        )
+
     for site in (builds.a, builds.b, builds.a, builds.b):
-        result = deploy_cli(builds.repo, site, target, "--keep", "3")
+        result = deploy_here(site)
         assert result.returncode == 0, result.stderr
         names.append(live(target))
     assert re.fullmatch(rf"\d{{8}}T\d{{6}}\.\d{{3}}Z-{builds.commit_a}-[0-9a-f]{{8}}", names[0])
@@ -511,14 +535,14 @@ def test_releases_rollback_and_keep(builds: Builds, tmp_path: Path) -> None:
     assert len(set(names)) == 4
     assert names[0].rsplit("-", 1)[1] == names[2].rsplit("-", 1)[1]  # same build, same hash
     assert [r.name for r in deploy.releases(target)] == names[:0:-1]  # the oldest was pruned
-    listing = run_vigie(builds.repo, "releases", str(target)).stdout.splitlines()
+    listing = vigie_here(capsys, builds.repo, "releases", str(target)).stdout.splitlines()
     assert listing[0] == msg.RELEASES_HEADER.format(path=target)
     assert listing[1].startswith(f"* {names[3]}   commit {builds.commit_b} du 2024-02-21T09:00")
     assert listing[1].endswith(msg.RELEASE_LIVE)
     assert listing[2].startswith(f"  {names[2]}   commit {builds.commit_a} du ")
 
     def rollback(*args: str) -> subprocess.CompletedProcess[str]:
-        return run_vigie(builds.repo, "rollback", str(target), *args)
+        return vigie_here(capsys, builds.repo, "rollback", str(target), *args)
 
     result = rollback()
     assert result.stdout.strip() == msg.ROLLBACK_OK.format(name=names[2], previous=names[3])
@@ -536,7 +560,7 @@ def test_releases_rollback_and_keep(builds: Builds, tmp_path: Path) -> None:
     result = rollback("--to", names[3])
     assert result.stdout.strip() == msg.ROLLBACK_ALREADY.format(name=names[3])
     # A fifth deploy: now two releases of commit A are kept, and --to must be told which.
-    assert deploy_cli(builds.repo, builds.a, target, "--keep", "3").returncode == 0
+    assert deploy_here(builds.a).returncode == 0
     names.append(live(target))
     result = rollback("--to", builds.commit_a)
     assert result.stderr.strip() == msg.ROLLBACK_AMBIGUOUS.format(
