@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from datetime import datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,6 +20,12 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 REPO = Path(__file__).resolve().parents[1]
+
+# "Now", for every build and check the tests make (scheduled updates, the expiry of
+# security.txt): a fixed moment, so that the suite passes the same way next year.
+# Tests about time set their own SOURCE_DATE_EPOCH.
+TEST_NOW = "2026-11-01T12:00:00+00:00"
+os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(datetime.fromisoformat(TEST_NOW).timestamp())))
 SOURCE_PARTS = ("mkdocs.yml", "incidents", "pages", "overrides")
 
 
