@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 MANIFEST = "version.json"
+# Files a static host reads as its configuration and does not serve (Netlify, Cloudflare).
+HOST_CONFIGURATION = frozenset({"_headers"})
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def verify(location: str | Path) -> list[str]:
     listed = {f["path"]: f for f in json.loads(manifest)["files"]}
     problems = []
     for relative, entry in sorted(listed.items()):
+        if isinstance(location, str) and relative in HOST_CONFIGURATION:
+            continue  # read by the host, never served: nothing to compare over HTTP
         data = _read(location, relative)
         if data is None:
             problems.append(f"manquant : {relative}")
