@@ -900,6 +900,15 @@ def profile_build(repo: Path, top: int = 25) -> list[str]:
     for (filename, line, name), (_, calls, _, cumulative, _) in own[:top]:
         where = f"{Path(filename).name}:{line} {name}"
         lines.append(f"| `{where}` | {calls} | {cumulative:.1f} | {cumulative / total:.0%} |")
+    lines += [
+        "",
+        "| fonction, toutes bibliothèques (temps propre) | appels | temps propre (s) | part |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    by_own_time = sorted(rows.items(), key=lambda item: item[1][2], reverse=True)
+    for (filename, line, name), (_, calls, own_time, _, _) in by_own_time[: top // 2]:
+        where = "/".join(Path(filename).parts[-2:]) + f":{line} {name}"
+        lines.append(f"| `{where}` | {calls} | {own_time:.1f} | {own_time / total:.0%} |")
     return lines
 
 
