@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 import feedparser
@@ -327,11 +328,23 @@ def test_home_explains_feeds_and_gives_addresses_to_copy(site: Path):
 
 
 def test_incident_page_gives_its_own_feed_addresses(site: Path):
-    block = follow_block(parse_html(site / "incidents/2024-02-tiers-payant/index.html"))
+    """Short on an incident page: its own addresses to copy, links to the rest and to the home
+    page's block, which explains what a feed is."""
+    page = "incidents/2024-02-tiers-payant/"
+    block = follow_block(parse_html(site / page / "index.html"))
     addresses = [code.get_text() for code in block.find_all("code")]
-    base = "https://statut.mutuelle-horizon.example/incidents/2024-02-tiers-payant/"
-    assert addresses[:2] == [f"{base}rss.xml", f"{base}atom.xml"]
-    assert set(SITE_FEEDS.values()) <= set(addresses)
+    base = f"https://statut.mutuelle-horizon.example/{page}"
+    assert addresses == [f"{base}rss.xml", f"{base}atom.xml"]
+    links = {a.get_text(strip=True): a["href"] for a in block.find_all("a")}
+    prefix = "https://statut.mutuelle-horizon.example/"
+    for label, mime in (("RSS", "rss+xml"), ("Atom", "atom+xml"), ("JSON Feed", "feed+json")):
+        assert urljoin(f"{prefix}{page}", links[label]) == SITE_FEEDS[f"application/{mime}"]
+    assert urljoin(f"{prefix}{page}", links["API Statuspage"]) == f"{prefix}api/v2/summary.json"
+    explained = urljoin(f"{prefix}{page}", links["Qu'est-ce qu'un flux, et comment s'abonner"])
+    assert explained == f"{prefix}#suivre"
+    for href in links.values():
+        target = urljoin(f"{prefix}{page}", href).removeprefix(prefix).partition("#")[0]
+        assert (site / target).is_file() or (site / target / "index.html").is_file(), href
 
 
 def test_every_feed_address_shown_exists(site: Path):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
+
+import yaml
 
 from conftest import parse_html
 
@@ -124,8 +127,12 @@ def test_incident_page_shows_component_states_and_authorities(html_page) -> None
 
 def test_dates_are_french_with_machine_readable_datetime(site: Path, html_page) -> None:
     notice = html_page(BREACH)
-    update = notice.find("article", id="2024-02-09T1200-autorites-notifiees")
-    time = update.select_one(".vigie-update__meta time")
+    for update in (
+        notice.find("article", id="2024-02-20T1000-surveillance"),  # in full
+        notice.find("li", id="2024-02-09T1200-autorites-notifiees"),  # an earlier one, one line
+    ):
+        assert update.time["datetime"].endswith("+01:00")
+    time = notice.find(id="2024-02-09T1200-autorites-notifiees").time
     assert time["datetime"] == "2024-02-09T12:00:00+01:00"
     assert time.get_text() == "9 février 2024 à 12 h 00"
     summer = html_page(OUTAGE).find("article", id="2024-06-11T1200-service-retabli").time
@@ -135,34 +142,81 @@ def test_dates_are_french_with_machine_readable_datetime(site: Path, html_page) 
     )
     for path in site.rglob("*.html"):
         for element in parse_html(path).select(
-            ".vigie-update time, .vigie-facts time, .vigie-incident time"
+            ".vigie-update time, .vigie-earlier time, .vigie-facts time, .vigie-incident time"
         ):
             assert datetime.fromisoformat(element["datetime"]).tzinfo is not None, path
             assert FRENCH_DATETIME.match(element.get_text()), (path, element.get_text())
 
 
-def test_updates_newest_first_with_stable_anchors_and_permalinks(html_page) -> None:
+def test_every_update_keeps_its_anchor_newest_first_the_latest_in_full(
+    example_repo: Path, html_page
+) -> None:
+    """GOV.UK's "updates to this page": the newest update in full, the others one line each."""
     notice = html_page(BREACH)
-    anchors = [a["id"] for a in notice.select("article.vigie-update")]
-    assert anchors == [
-        "2024-02-20T1000-surveillance",
+    latest = notice.select("article.vigie-update")
+    assert [a["id"] for a in latest] == ["2024-02-20T1000-surveillance"]
+    assert latest[0].h3.find("a", class_="headerlink")["href"] == "#2024-02-20T1000-surveillance"
+    assert [li["id"] for li in notice.select("ol.vigie-earlier > li")] == [
         "2024-02-09T1200-autorites-notifiees",
         "2024-02-07T1200-donnees-confirmees",
         "2024-02-05T1800-premiere-information",
     ]
-    for article in notice.select("article.vigie-update"):
-        assert article.h3.find("a", class_="headerlink")["href"] == f"#{article['id']}"
+    # Feeds and the timeline link to /incidents/<id>/#<update>: every update keeps its anchor.
+    for folder in sorted((example_repo / "incidents").glob("*/updates")):
+        page = html_page(f"/incidents/{folder.parent.name}/")
+        anchors = [e["id"] for e in page.select("article.vigie-update, ol.vigie-earlier > li")]
+        assert anchors == sorted((p.stem for p in folder.glob("*.md")), reverse=True)
+        assert len(page.select("article.vigie-update")) == 1
+        assert not page.select(".vigie-versions"), "the one-line list replaces the version list"
 
 
-def test_incident_faq_has_one_anchor_per_question(html_page) -> None:
-    entries = html_page(BREACH).select("details.vigie-faq__entry")
-    assert len(entries) >= 8
-    ids = [e["id"] for e in entries]
+def _resolve(page_address: str, href: str) -> tuple[str, str]:
+    """A relative link of a page, as the address of the page it leads to and its anchor."""
+    target = urljoin(f"https://x.example{page_address}", href)
+    path, _, anchor = target.removeprefix("https://x.example").partition("#")
+    return path, anchor
+
+
+def test_each_earlier_update_links_to_its_full_text_on_its_version_page(html_page) -> None:
+    for incident, count in ((BREACH, 4), (OUTAGE, 3)):
+        notice = html_page(incident)
+        earlier = notice.select("ol.vigie-earlier > li")
+        assert len(earlier) == count - 1
+        for number, item in zip(range(count - 1, 0, -1), earlier, strict=True):
+            link = item.find("a")
+            address, anchor = _resolve(incident, link["href"])
+            assert (address, anchor) == (f"{incident}versions/{number}/", item["id"])
+            version = html_page(address)
+            assert f"Version {number} —" in version.select_one(".vigie-facts").get_text()
+            article = version.find("article", id=anchor)
+            assert article.h3.get_text(" ", strip=True).startswith(link.get_text(strip=True))
+            assert article.time["datetime"] == item.time["datetime"]
+            assert article.find("p", class_=None), "the update's text, in full"
+        history = notice.find("a", string="Historique des versions")
+        assert _resolve(incident, history["href"]) == (f"{incident}versions/{count}/", "versions")
+        assert html_page(f"{incident}versions/{count}/").find(id="versions")
+    text = html_page(f"{BREACH}versions/3/").find(
+        "article", id="2024-02-09T1200-autorites-notifiees"
+    )
+    assert "déposé plainte auprès du procureur de la République" in text.get_text()
+
+
+def test_incident_faq_links_each_question_to_its_answer_on_the_faq_page(html_page) -> None:
+    notice = html_page(BREACH)
+    questions = notice.select("ul.vigie-faq-links > li")
+    assert len(questions) >= 8
+    assert not notice.select(".vigie-faq__answer"), "answers are not repeated on the notice"
+    ids = [q["id"] for q in questions]  # the anchors the page had when it showed the answers
     assert len(set(ids)) == len(ids)
     assert all(i.startswith("faq-") for i in ids)
-    assert all(
-        e.summary.get_text(strip=True) and e.select_one(".vigie-faq__answer p") for e in entries
-    )
+    faq = html_page("/faq/")
+    for question in questions:
+        address, anchor = _resolve(BREACH, question.a["href"])
+        assert address == "/faq/"
+        assert anchor == f"2024-02-tiers-payant-{question['id'].removeprefix('faq-')}"
+        entry = faq.find("details", id=anchor)
+        assert entry.summary.get_text(strip=True) == question.a.get_text(strip=True)
+        assert entry.select_one(".vigie-faq__answer p").get_text(strip=True)
 
 
 def test_timeline_lists_every_update_newest_first_by_day(html_page) -> None:
@@ -191,7 +245,7 @@ def test_history_groups_by_month_with_durations(html_page) -> None:
     assert "(durée : 3 h 20 min)" in outage
 
 
-def test_faq_page_has_site_questions_then_each_incident(html_page) -> None:
+def test_faq_page_has_site_questions_then_each_incident(example_repo: Path, html_page) -> None:
     faq = html_page("/faq/")
     sections = faq.select("section.vigie-faq-section")
     assert sections[0].h2.get_text(strip=True) == "Questions générales"
@@ -201,6 +255,11 @@ def test_faq_page_has_site_questions_then_each_incident(html_page) -> None:
     ]
     ids = [d["id"] for d in faq.select("details")]
     assert len(ids) == len(set(ids)) >= 5 + 2 + 8
+    # Every question of every incident, at an anchor made of the incident's and its own id.
+    for source in sorted((example_repo / "incidents").glob("*/faq.yml")):
+        for entry in yaml.safe_load(source.read_text(encoding="utf-8")):
+            details = faq.find("details", id=f"{source.parent.name}-{entry['id']}")
+            assert details.summary.get_text(strip=True) == entry["question"].strip()
 
 
 def test_no_page_refers_to_another_host(site: Path) -> None:

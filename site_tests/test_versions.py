@@ -80,7 +80,8 @@ def test_one_permanent_page_per_version_as_it_stood(site: Path) -> None:
 
 
 def test_version_history_says_what_changed_in_french(html_page) -> None:
-    history = _history(html_page(f"/{BREACH}/"))
+    # On the page of each version; the incident page links to the newest one's.
+    history = _history(html_page(f"/{BREACH}/versions/4/"))
     assert history["Version 1"] == ["Première publication de l'avis", "Statut : enquête en cours"]
     assert history["Version 2"][0] == "Statut : enquête en cours → cause identifiée"
     assert "Donnée exposée ajoutée : numéro de sécurité sociale" in history["Version 2"]
@@ -94,7 +95,11 @@ def test_version_history_says_what_changed_in_french(html_page) -> None:
         "Statut : cause identifiée → sous surveillance",
         "Ce que nous avons fait : 1 mesure ajoutée",
     ]
-    outage = _history(html_page("/incidents/2024-06-espace-adherent/"))
+    assert list(_history(html_page(f"/{BREACH}/versions/2/"))) == [
+        "Version 2 (affichée)",
+        "Version 1",
+    ]
+    outage = _history(html_page("/incidents/2024-06-espace-adherent/versions/3/"))
     assert outage["Version 3 (affichée)"][:2] == [
         "Statut : cause identifiée → résolu",
         "Espace adhérent : panne majeure → fonctionne normalement",
@@ -123,18 +128,26 @@ def test_a_correction_shows_on_the_page_the_history_and_the_feeds(tmp_path: Path
     _correct(repo)
     result = run_vigie(repo, "build")
     assert result.returncode == 0, result.stderr
-    soup = parse_html(repo / "site" / BREACH / "index.html")
-    update = soup.find("article", id="2024-02-07T1200-donnees-confirmees")
-    correction = update.select_one(".vigie-correction")
-    assert correction.get_text(" ", strip=True) == (
-        "Corrigé le 10 février 2024 à 9 h 00 : Une date de naissance était mal écrite dans le texte"
+    # The incident page says so on the update's line; its version page, in full.
+    line = parse_html(repo / "site" / BREACH / "index.html").find(
+        "li", id="2024-02-07T1200-donnees-confirmees"
     )
-    assert correction.time["datetime"] == "2024-02-10T09:00:00+01:00"
-    assert "Précision ajoutée après correction." in update.get_text()
-    assert (
-        "Corrigée le 10 février 2024 à 9 h 00 : Une date de naissance était mal écrite dans le texte"
-        in _history(soup)["Version 2"]
+    assert " ".join(line.select_one(".vigie-correction").get_text().split()) == (
+        "(corrigée le 10 février 2024 à 9 h 00)"
     )
+    for number in ("2", "4"):
+        soup = parse_html(repo / "site" / BREACH / "versions" / number / "index.html")
+        update = soup.find("article", id="2024-02-07T1200-donnees-confirmees")
+        correction = update.select_one(".vigie-correction")
+        assert correction.get_text(" ", strip=True) == (
+            "Corrigé le 10 février 2024 à 9 h 00 : Une date de naissance était mal écrite dans le texte"
+        )
+        assert correction.time["datetime"] == "2024-02-10T09:00:00+01:00"
+        assert "Précision ajoutée après correction." in update.get_text()
+        assert (
+            "Corrigée le 10 février 2024 à 9 h 00 : Une date de naissance était mal écrite dans le texte"
+            in _history(soup)["Version 2" if number == "4" else "Version 2 (affichée)"]
+        )
     feed_after = feedparser.parse((repo / "site" / BREACH / "atom.xml").read_bytes())
     assert not feed_after.bozo
     assert [e.id for e in feed_after.entries] == [e.id for e in feed_before.entries]

@@ -101,7 +101,7 @@ def test_new_incident_check_fill_update_build(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
     site = repo / "site"
     page = parse_html(site / NEW / "index.html")
-    assert [a["id"] for a in page.select("article.vigie-update")] == [
+    assert [a["id"] for a in page.select("article.vigie-update, ol.vigie-earlier > li")] == [
         "2024-07-02T1030-cause-identifiee",
         "2024-07-02T0900-premiere-information",
     ]

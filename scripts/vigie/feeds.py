@@ -106,6 +106,8 @@ class FeedLink:
     title: str  # the `<link title>` feed readers show
     mime: str
     url: str  # absolute
+    path: str = ""  # from the site root, for a link within the site
+    short: str = ""  # the format alone: "RSS"
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class Feed:
     updated: datetime
 
 
+API_SUMMARY = "api/v2/summary.json"
 FORMATS = (
     ("Flux RSS", "RSS", RSS_TYPE, "rss.xml"),
     ("Flux Atom", "Atom", ATOM_TYPE, "atom.xml"),
@@ -152,7 +155,14 @@ def _links(
     settings: Settings, folder: str, title: str, with_json: bool = False
 ) -> tuple[FeedLink, ...]:
     return tuple(
-        FeedLink(label, f"{title} ({short})", mime, absolute(settings, f"{folder}{name}"))
+        FeedLink(
+            label,
+            f"{title} ({short})",
+            mime,
+            absolute(settings, f"{folder}{name}"),
+            f"{folder}{name}",
+            short,
+        )
         for label, short, mime, name in FORMATS
         if with_json or mime != JSON_FEED_TYPE
     )
@@ -183,6 +193,7 @@ class Follow:
     site: tuple[FeedLink, ...]
     components: tuple[ComponentFeeds, ...]
     api: str  # the Statuspage-compatible summary, for status tools
+    api_path: str = API_SUMMARY  # the same, from the site root
 
 
 def follow(settings: Settings) -> Follow:
@@ -191,7 +202,7 @@ def follow(settings: Settings) -> Follow:
         ComponentFeeds(c.name, _links(settings, f"components/{c.id}/", c.name))
         for c in settings.components
     )
-    return Follow(site_links(settings), components, absolute(settings, "api/v2/summary.json"))
+    return Follow(site_links(settings), components, absolute(settings, API_SUMMARY))
 
 
 # --- Entries ----------------------------------------------------------------------------------

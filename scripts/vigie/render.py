@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from vigie.model import FaqEntry, NoticeState, Party, Settings, Update
 
 RECENT_RESOLVED = 5
+# The incident page shows its newest update in full; earlier ones are one line each, linking
+# to the version page that shows them in full (GOV.UK's "updates to this page" pattern).
+LATEST_IN_FULL = 1
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,25 @@ class UpdateRow:
 
 
 @dataclass(frozen=True)
+class EarlierUpdateRow:
+    """An earlier update on the incident page: one line, its full text on its version page."""
+
+    anchor: str  # the update's public anchor, kept on the incident page
+    title: str
+    badge: Badge
+    when: When
+    version: int
+    url: str  # the version page that shows it in full, at the same anchor
+    corrections: tuple[CorrectionRow, ...]
+    draft_label: str = ""
+
+
+@dataclass(frozen=True)
 class FaqRow:
     anchor: str
     question: str
     answer: str
+    url: str = ""  # where the answer is, from an incident page: the question on /faq/
 
 
 @dataclass(frozen=True)
@@ -176,9 +194,13 @@ class Notice:
     contact_email: str
     contact_url: str
     contact_phone: str
-    updates: tuple[UpdateRow, ...]  # newest first
+    updates: tuple[UpdateRow, ...]  # every update up to the version shown, newest first
     faq: tuple[FaqRow, ...]
     versions: tuple[VersionRow, ...]  # newest first, up to the one shown
+    in_full: tuple[UpdateRow, ...]  # the updates the page shows in full, newest first
+    earlier: tuple[EarlierUpdateRow, ...]  # the others, one line each (incident page only)
+    is_version_page: bool  # /versions/<n>/, the archive, rather than the incident page
+    history_url: str  # the version history, on the page of the newest version
     version: int
     version_when: When
     version_count: int
@@ -351,8 +373,36 @@ def _update_row(view: IncidentView, update: Update, settings: Settings, status: 
     )
 
 
+def faq_anchor(entry: FaqEntry) -> str:
+    """The anchor of a question on /faq/: the incident id, then the question's id."""
+    return f"{entry.incident_id}-{entry.id}" if entry.incident_id else entry.id
+
+
 def _faq_rows(entries: Iterable[FaqEntry], prefix: str) -> tuple[FaqRow, ...]:
     return tuple(FaqRow(f"{prefix}{e.id}", e.question, e.answer) for e in entries)
+
+
+def _incident_faq_links(entries: Iterable[FaqEntry]) -> tuple[FaqRow, ...]:
+    """An incident's questions as its page lists them: each links to its answer on /faq/.
+
+    The page keeps the anchors it had when it showed the answers (`#faq-<id>`).
+    """
+    return tuple(
+        FaqRow(f"faq-{e.id}", e.question, e.answer, f"faq/#{faq_anchor(e)}") for e in entries
+    )
+
+
+def _earlier_row(row: UpdateRow, version: int, incident_id: str) -> EarlierUpdateRow:
+    return EarlierUpdateRow(
+        anchor=row.anchor,
+        title=row.title,
+        badge=row.badge,
+        when=row.when,
+        version=version,
+        url=f"{version_url(incident_id, version)}#{row.anchor}",
+        corrections=row.corrections,
+        draft_label=row.draft_label,
+    )
 
 
 def notice(view: IncidentView, settings: Settings, number: int | None = None) -> Notice:
@@ -382,6 +432,14 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         )
         previous = v.state
     is_current = version.number == count
+    # Newest first. A version page is the archive: it shows every update in full.
+    updates = tuple(reversed(update_rows))
+    in_full = updates if number else updates[:LATEST_IN_FULL]
+    earlier = tuple(
+        _earlier_row(row, version.number - index, incident.id)
+        for index, row in enumerate(updates)
+        if index >= len(in_full)
+    )
     resolved = incident.resolved if is_current or state.status.is_closed else None  # type: ignore[union-attr]
     return Notice(
         title=incident.title,
@@ -405,9 +463,13 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         contact_email=incident.contact.email,
         contact_url=incident.contact.url,
         contact_phone=incident.contact.phone,
-        updates=tuple(reversed(update_rows)),
-        faq=_faq_rows(incident.faq, "faq-"),
+        updates=updates,
+        faq=_incident_faq_links(incident.faq),
         versions=tuple(reversed(version_rows)),
+        in_full=in_full,
+        earlier=earlier,
+        is_version_page=bool(number),
+        history_url=f"{version_url(incident.id, count)}#versions",
         version=version.number,
         version_when=_when(version.update.date, settings),
         version_count=count,
@@ -630,7 +692,9 @@ def faq(view: SiteView) -> tuple[FaqSection, ...]:
                 FaqSection(
                     incident.incident.title,
                     incident_url(incident.incident.id),
-                    _faq_rows(incident.incident.faq, f"{incident.incident.id}-"),
+                    tuple(
+                        FaqRow(faq_anchor(e), e.question, e.answer) for e in incident.incident.faq
+                    ),
                 )
             )
     return tuple(s for s in sections if s.entries)
