@@ -295,6 +295,16 @@ def test_light_dark_switch_flips_and_is_remembered(browser: Browser, base_url: s
         page = context.new_page()
         page.goto("/", wait_until="load")
         assert scheme(page) == "default"
+        # Its icon is drawn by vigie.css (no inline SVG); the radio button has the name.
+        switch = page.locator("form[data-md-component=palette] label:not([hidden])")
+        icon = switch.locator(".vigie-icon").bounding_box()
+        assert icon is not None
+        assert icon["width"] >= 16
+        assert icon["height"] >= 16
+        assert "data:image/svg+xml" in switch.locator(".vigie-icon").evaluate(
+            "e => getComputedStyle(e).maskImage || getComputedStyle(e).webkitMaskImage"
+        )
+        expect(page.get_by_role("radio", name="Passer en mode sombre")).to_be_attached()
         page.locator("form[data-md-component=palette] label:not([hidden])").click()
         assert wait_until(page, "document.body.dataset.mdColorScheme === 'slate'")
         page.goto(BREACH, wait_until="load")
@@ -304,6 +314,33 @@ def test_light_dark_switch_flips_and_is_remembered(browser: Browser, base_url: s
         page.goto("/faq/", wait_until="load")
         assert scheme(page) == "default"
         assert context.cookies() == []  # remembered in localStorage, not in a cookie
+
+
+def test_links_of_the_incident_page_lead_to_full_texts_and_answers(
+    browser: Browser, base_url: str
+) -> None:
+    """A feed's link to an earlier update, then its full text; a question, then its answer."""
+    with opened(browser, base_url) as context:
+        page = context.new_page()
+        page.goto(f"{BREACH}#2024-02-07T1200-donnees-confirmees", wait_until="load")
+        line = page.locator("li:target")
+        expect(line).to_have_id("2024-02-07T1200-donnees-confirmees")
+        expect(line).to_be_in_viewport()
+        line.get_by_role("link", name="Les données concernées sont confirmées").click()
+        expect(page).to_have_url(re.compile(r"/versions/2/#2024-02-07T1200-donnees-confirmees$"))
+        article = page.locator("article:target")
+        expect(article).to_be_in_viewport()
+        expect(article).to_contain_text("numéro de sécurité sociale")
+        expect(page.locator(".vigie-version-banner")).to_contain_text("lire la version actuelle")
+
+        page.goto(BREACH, wait_until="load")
+        question = page.get_by_role("link", name="Ma carte Vitale est-elle toujours valable ?")
+        question.click()
+        expect(page).to_have_url(re.compile(r"/faq/#2024-02-tiers-payant-carte-vitale$"))
+        answer = page.locator("details:target .vigie-faq__answer")
+        expect(answer).to_be_visible()
+        expect(answer).to_contain_text("Votre carte Vitale et votre carte de tiers payant")
+        assert page.evaluate("document.querySelector('details:target').open")
 
 
 # --- Without JavaScript -------------------------------------------------------------------
@@ -322,6 +359,21 @@ def test_without_javascript_everything_is_readable(browser: Browser, base_url: s
             assert table.locator("tbody tr").count() > 0
         expect(page.locator(".vigie-update").first).to_contain_text("publiée le")
         shot(page, "incident-sans-js-mobile")
+        # An earlier update: its line, then its full text on its version page.
+        earlier = page.locator("ol.vigie-earlier > li").last
+        anchor = earlier.get_attribute("id")
+        earlier.get_by_role("link").click()
+        expect(page).to_have_url(re.compile(rf"/versions/1/#{anchor}$"))
+        expect(page.locator(f"article[id='{anchor}']")).to_be_in_viewport()
+        # A question: its answer on /faq/, shown by CSS alone.
+        page.goto(BREACH)
+        question = page.locator("ul.vigie-faq-links a").first
+        name = question.inner_text()
+        question.click()
+        expect(page).to_have_url(re.compile(r"/faq/#2024-02-tiers-payant-"))
+        target = page.locator("details:target")
+        expect(target.locator("summary")).to_have_text(name)
+        expect(target.locator(".vigie-faq__answer")).to_be_visible()
 
         page.goto("/timeline/")
         entries = page.locator(".vigie-timeline__entry")
@@ -383,7 +435,8 @@ def test_the_notice_prints_cleanly(browser: Browser, base_url: str) -> None:
         targets = page.eval_on_selector_all(
             "article a[href^='http']", "links => links.map(a => a.getAttribute('href'))"
         )
-        answer = page.locator(".vigie-faq__answer").first.text_content() or ""
+        question = page.locator("ul.vigie-faq-links a").first.text_content() or ""
+        earlier = page.locator("ol.vigie-earlier a").first.text_content() or ""
         pdf = PdfReader(BytesIO(page.pdf(format="A4")))
         text = _flat(unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in pdf.pages)))
         packed = re.sub(r"\s+", "", text)
@@ -394,12 +447,23 @@ def test_the_notice_prints_cleanly(browser: Browser, base_url: str) -> None:
     for target in targets:
         assert f"({target})" in packed, f"link target {target} not printed"
     assert "(mailto:dpo@" in packed
-    assert re.sub(r"\s+", "", answer)[:60] in packed, "closed FAQ answers print open"
+    assert re.sub(r"\s+", "", question) in packed, "the questions, linked to /faq/"
+    assert re.sub(r"\s+", "", earlier) in packed, "earlier updates, one line each"
     for label in ("Chronologie", "Historique des incidents", "Questions fréquentes", "Rechercher"):
         if label not in on_screen:
             assert label not in text, f"navigation ({label}) printed"
     for hidden in ("Suivre les mises à jour", "Aller au contenu", "Version du site"):
         assert hidden not in text
+
+
+def test_faq_answers_print_open(browser: Browser, base_url: str) -> None:
+    with opened(browser, base_url, viewport=DESKTOP) as context:
+        page = context.new_page()
+        page.goto("/faq/", wait_until="load")
+        answer = page.locator(".vigie-faq__answer").last.text_content() or ""
+        pdf = PdfReader(BytesIO(page.pdf(format="A4")))
+        text = unicodedata.normalize("NFKC", " ".join(p.extract_text() for p in pdf.pages))
+    assert re.sub(r"\s+", "", answer)[:60] in re.sub(r"\s+", "", text), "closed answers print open"
 
 
 # --- Page weight -----------------------------------------------------------------------------
@@ -415,9 +479,10 @@ def test_the_notice_is_light_and_search_loads_only_when_opened(
     loaded_first = [r.path for r in weight.resources if r.path not in weight.on_search]
     assert not [p for p in loaded_first if "search_index" in p or "lunr" in p]
     own = [p for p in loaded_first if "vigie" in p]
-    assert len(own) == 2
+    assert len(own) == 3  # vigie.css, vigie-theme.js (Material's inline scripts), vigie-search.js
     assert all(pageweight.FINGERPRINTED.search(p) for p in own)
     # A repeat visit pays only the HTML: every other file is addressed by its content.
     unstamped = {r.path for r in weight.resources if not r.fingerprinted} - set(weight.on_search)
     assert unstamped == {BREACH}
     assert weight.repeat_visit == weight.html
+    assert weight.repeat_visit <= pageweight.REPEAT_VISIT_KIB * pageweight.KIB
