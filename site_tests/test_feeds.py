@@ -407,6 +407,27 @@ def test_site_feed_keeps_the_newest_n_entries(example_repo: Path):
     assert all_feeds["feeds/"].updated == expected[0].date
 
 
+def test_component_feeds_keep_the_newest_n_entries_too(example_repo: Path):
+    from vigie.derive import site_view
+    from vigie.load import load_sources
+    from vigie.plugin import load_site
+    from vigie.render import MarkdownRenderer
+    from vigie.validate import validate
+
+    root, settings, incidents_dir = load_site(example_repo / "mkdocs.yml")
+    site = validate(load_sources(root, incidents_dir), settings)
+    html = MarkdownRenderer().html
+    limited = feeds.all_feeds(
+        site_view(replace(site, settings=replace(settings, feed_entries=3))), html
+    )
+    unlimited = feeds.all_feeds(
+        site_view(replace(site, settings=replace(settings, feed_entries=1000))), html
+    )
+    everything = [e.id for e in unlimited["components/espace-adherent/"].entries]
+    assert len(everything) == 7
+    assert [e.id for e in limited["components/espace-adherent/"].entries] == everything[:3]
+
+
 def test_a_correction_dates_the_entry_update_not_its_publication(example_repo: Path):
     from vigie import api
     from vigie.derive import site_view

@@ -414,7 +414,9 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
             f"{component.name} — {settings.organisation}",
             f"Les mises à jour des incidents qui touchent le service « {component.name} ».",
             site_root(settings),
-            mentioned,
+            # The newest only, like the site feed: a service's history only grows, and a
+            # reader polling the feed would otherwise download all of it every time.
+            newest_first(mentioned)[: settings.feed_entries],
         )
     return feeds
 
