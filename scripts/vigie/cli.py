@@ -11,6 +11,7 @@ import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vigie import deploy, french, hosting, manifest, workflow
 from vigie import guard as guard_module
@@ -20,6 +21,9 @@ from vigie.load import load_sources
 from vigie.messages import Problem, SourceError
 from vigie.model import Kind, Status
 from vigie.validate import parse_datetime, validate
+
+if TYPE_CHECKING:
+    from vigie.plugin import Checked
 
 
 def _config_file(value: str) -> Path:
@@ -32,14 +36,21 @@ def check(config_file: Path, since: str | None = None, *, guard: bool = False) -
     With `guard`, also compare the published updates with the git revision `since`
     (default: the upstream merge base, else HEAD~1).
     """
-    from vigie.plugin import load_site
+    return 0 if _check(config_file, since, guard=guard) else 1
+
+
+def _check(config_file: Path, since: str | None = None, *, guard: bool = False) -> Checked | None:
+    """`check`, keeping what it made for the build; None when there were problems."""
+    from vigie.plugin import Checked, load_site
+    from vigie.render import MarkdownRenderer
 
     root, settings, incidents_dir = load_site(config_file)
     sources = load_sources(root, incidents_dir, settings.pages_dir)
     problems = []
     warnings: list[Problem] = []
+    markdown = MarkdownRenderer()
     try:
-        site = validate(sources, settings, warnings)
+        site = validate(sources, settings, warnings, markdown)
     except SourceError as error:
         problems.extend(error.problems)
     for warning in warnings:
@@ -49,13 +60,13 @@ def check(config_file: Path, since: str | None = None, *, guard: bool = False) -
             problems.extend(guard_module.check_published(root, sources, incidents_dir, since))
         except guard_module.HistoryError as error:
             print(error, file=sys.stderr)
-            return 1
+            return None
     if problems:
         problems = SourceError(problems).problems
         for problem in problems:
             print(problem, file=sys.stderr)
         print(msg.CHECK_FAILED.format(count=len(problems)), file=sys.stderr)
-        return 1
+        return None
     now = publication_time(os.environ)
     published = site_view(site, now)
     updates = sum(len(i.updates) for i in published.incidents)
@@ -66,21 +77,22 @@ def check(config_file: Path, since: str | None = None, *, guard: bool = False) -
     for update in scheduled:
         when = french.datetime_text(update.date, settings.timezone)
         print(msg.SCHEDULED_LINE.format(date=when, path=update.source, title=update.title))
-    return 0
+    return Checked(site, markdown)
 
 
 def build(config_file: Path, site_dir: Path) -> int:
     """Check, build into a temporary folder, then swap it for `site_dir` only if all went well."""
     from vigie.plugin import build_site
 
-    if check(config_file) != 0:
+    checked = _check(config_file)
+    if checked is None:
         print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
         return 1
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        if not build_site(config_file, staging):
+        if not build_site(config_file, staging, checked):
             print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
             return 1
         swap_in(staging, site_dir)

@@ -7,7 +7,7 @@ import logging
 import os
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
@@ -41,6 +41,7 @@ from vigie.model import (
     Component,
     DataCategory,
     Settings,
+    Site,
 )
 from vigie.validate import validate
 
@@ -163,12 +164,21 @@ def load_site(config_file: Path) -> tuple[Path, Settings, str]:
     return config_file.parent, settings_from(plugin.config, config), plugin.config.incidents_dir
 
 
-def build_site(config_file: Path, site_dir: Path) -> bool:
+class Checked(NamedTuple):
+    """What `vigie check` made of the sources: the build takes it instead of starting over."""
+
+    site: Site
+    markdown: render.MarkdownRenderer  # the HTML rendered to vet the sources, kept
+
+
+def build_site(config_file: Path, site_dir: Path, checked: Checked | None = None) -> bool:
     """Build with MkDocs in strict mode into `site_dir`; False when MkDocs refused."""
     from mkdocs.commands.build import build
 
     try:
-        build(load_config(str(config_file), site_dir=str(site_dir), strict=True))
+        config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+        config.plugins["vigie"].checked = checked
+        build(config)
     except (Abort, MkDocsException) as error:
         log.error(str(error))
         return False
@@ -183,19 +193,17 @@ def serve_site(config_file: Path, dev_addr: str) -> None:
 
 
 class VigiePlugin(BasePlugin[VigieOptions]):
+    checked: Checked | None = None  # set by build_site when `vigie build` has just checked
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         settings = settings_from(self.config, config)
         root = Path(config.config_file_path).parent
-        warnings: list[Problem] = []
-        try:
-            sources = load_sources(root, self.config.incidents_dir, settings.pages_dir)
-            site = validate(sources, settings, warnings)
-        except SourceError as error:
-            for problem in error.problems:
-                log.error(str(problem))
-            raise PluginError(messages.CHECK_FAILED.format(count=len(error.problems))) from None
-        for warning in warnings:  # shown, not counted: strict mode must not refuse them
-            log.info(str(warning))
+        checked, self.checked = self.checked, None
+        if checked is not None and checked.site.settings == settings:
+            site, self.markdown = checked
+        else:
+            self.markdown = render.MarkdownRenderer()
+            site = self._checked_site(root, settings)
         # Everything is rebuilt on each build: `mkdocs serve` keeps this object alive.
         self.preview = os.environ.get(PREVIEW_VARIABLE) == "1"
         self.view: SiteView = site_view(site, publication_time(os.environ), self.preview)
@@ -210,7 +218,6 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             page.uri: page
             for page in (*render.pages(self.view), readers.statement_page(statement, settings))
         }
-        self.markdown = render.MarkdownRenderer()
         # Material's favicon, addressed by its content: kept in cache like the theme's files.
         theme = config.theme
         theme["favicon"] = readers.stamped_favicon(theme.dirs, theme["favicon"])
@@ -225,6 +232,19 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             **ical.files(self.view),
         }
         return config
+
+    def _checked_site(self, root: Path, settings: Settings) -> Site:
+        warnings: list[Problem] = []
+        try:
+            sources = load_sources(root, self.config.incidents_dir, settings.pages_dir)
+            site = validate(sources, settings, warnings, self.markdown)
+        except SourceError as error:
+            for problem in error.problems:
+                log.error(str(problem))
+            raise PluginError(messages.CHECK_FAILED.format(count=len(error.problems))) from None
+        for warning in warnings:  # shown, not counted: strict mode must not refuse them
+            log.info(str(warning))
+        return site
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for page in self.pages.values():

@@ -562,10 +562,15 @@ def field_problems(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer)
     return sorted(set(too_complex + _locate(field, findings)))
 
 
-def source_problems(sources: Sources, settings: Settings) -> list[Problem]:
-    """Every unsafe construct or forbidden link in all the sources, with its line."""
+def source_problems(
+    sources: Sources, settings: Settings, renderer: MarkdownRenderer | None = None
+) -> list[Problem]:
+    """Every unsafe construct or forbidden link in all the sources, with its line.
+
+    Pass the build's `renderer` to keep the HTML made here: each text is rendered once.
+    """
     policy = link_policy(settings)
-    renderer = MarkdownRenderer()
+    renderer = renderer or MarkdownRenderer()
     problems: list[Problem] = []
     brackets: Counter[str] = Counter()
     for field in source_fields(sources):

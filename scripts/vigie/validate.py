@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from vigie.load import Document, IncidentSources, Sources, UpdateSource
+    from vigie.render import MarkdownRenderer
 
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # identifiers, in the schemas
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -583,11 +584,16 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def validate(sources: Sources, settings: Settings, warnings: list[Problem] | None = None) -> Site:
+def validate(
+    sources: Sources,
+    settings: Settings,
+    warnings: list[Problem] | None = None,
+    renderer: MarkdownRenderer | None = None,
+) -> Site:
     """The model of the site, or `SourceError` listing every problem in every file.
 
     Problems that do not stop publication (e.g. a late CNIL notification) are appended
-    to `warnings` when given.
+    to `warnings` when given. The Markdown rendered to vet it stays in `renderer`'s cache.
     """
     checker = _Checker(settings)
     checker.problems.extend(sources.problems)
@@ -611,7 +617,7 @@ def validate(sources: Sources, settings: Settings, warnings: list[Problem] | Non
     if sources.faq is not None:
         checker.problems.extend(placeholders.in_document(sources.faq))
     # Security: unsafe HTML, forbidden links, link settings, security.txt expiry.
-    checker.problems.extend(safety.source_problems(sources, settings))
+    checker.problems.extend(safety.source_problems(sources, settings, renderer))
     checker.problems.extend(safety.settings_problems(settings))
     expiry_errors, expiry_warnings = securitytxt.problems(settings, securitytxt.build_now())
     checker.problems.extend(expiry_errors)
