@@ -227,3 +227,22 @@ def test_all_problems_of_all_files_come_at_once(tmp_path: Path) -> None:
 
 def test_schemas_and_model_share_their_vocabularies() -> None:
     assert check_schemas_match_model() == []
+
+
+def test_libyaml_reads_every_source_as_pyyaml_does(example_repo: Path) -> None:
+    from vigie import load
+
+    files = sorted(example_repo.rglob("*.yml")) + sorted(example_repo.rglob("*.md"))
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".md":
+            if not text.startswith("---\n"):
+                continue
+            text = text.split("---\n")[1]
+        fast_problems: list = []
+        slow_problems: list = []
+        fast = load.parse_yaml(text, "f", fast_problems, first_line=2)
+        slow = load._parse_yaml_slowly(text, "f", slow_problems, first_line=2)
+        assert fast == slow, path
+        assert fast_problems == slow_problems, path

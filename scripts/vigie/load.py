@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from vigie import messages as msg
 from vigie.messages import Problem
@@ -106,7 +109,9 @@ class _TooDeep(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
+class _Limits:
+    """Refuse aliases and deep nesting while composing, each with its line."""
+
     depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
@@ -120,6 +125,30 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+class _Loader(_Limits, yaml.SafeLoader):
+    """PyYAML in Python: slow, but its messages are the ones staff are shown."""
+
+
+try:  # PyYAML's wheels carry libyaml
+    from yaml.cyaml import CParser
+except ImportError:  # pragma: no cover
+    _FastLoader: type[_Loader] | None = None
+else:
+
+    class _FastLoader(_Limits, Composer, CParser, SafeConstructor, Resolver):  # type: ignore[no-redef]
+        """libyaml's scanner and parser (16 times faster) under the same composer.
+
+        Only sources that parse are read with it: on any error the file is read again with
+        `_Loader`, whose messages the tests and the README quote.
+        """
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
 
 
 def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
@@ -156,6 +185,24 @@ def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
 
 def parse_yaml(text: str, rel: str, problems: list[Problem], first_line: int = 1) -> Document:
     """Parse one YAML document; `first_line` is the file line where `text` starts."""
+    if _FastLoader is not None:
+        loader = _FastLoader(text)
+        try:
+            node = loader.get_single_node()
+        except (yaml.YAMLError, _AliasFound, _TooDeep, RecursionError):
+            pass  # read again below, for the exact message and line
+        else:
+            if node is None:
+                return Document(rel, None, first_line=first_line)
+            lines: dict[KeyPath, int] = {}
+            data = _to_data(node, (), lines, loader, rel, first_line - 1, problems)
+            return Document(rel, data, lines, first_line, text)
+        finally:
+            loader.dispose()
+    return _parse_yaml_slowly(text, rel, problems, first_line)
+
+
+def _parse_yaml_slowly(text: str, rel: str, problems: list[Problem], first_line: int) -> Document:
     offset = first_line - 1
     try:
         loader = _Loader(text)
@@ -249,7 +296,7 @@ def _to_data(
     node: yaml.Node,
     path: KeyPath,
     lines: dict[KeyPath, int],
-    loader: _Loader,
+    loader: Any,
     rel: str,
     offset: int,
     problems: list[Problem],
