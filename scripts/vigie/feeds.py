@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -505,14 +506,17 @@ def dump_json(document: object) -> bytes:
     return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def files(view: SiteView, markdown: MarkdownToHtml) -> dict[str, bytes]:
-    """Every feed file by its path in the site."""
+def files(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Callable[[], bytes]]:
+    """Every feed file by its path in the site, each made when called.
+
+    Three files per incident: made all at once, they would stay in memory the whole build.
+    """
     settings = view.site.settings
-    result: dict[str, bytes] = {}
+    result: dict[str, Callable[[], bytes]] = {}
     feeds = all_feeds(view, markdown)
     for prefix, feed in feeds.items():
         rss_path, atom_path = f"{prefix}rss.xml", f"{prefix}atom.xml"
-        result[rss_path] = rss(feed, settings, absolute(settings, rss_path))
-        result[atom_path] = atom(feed, settings, absolute(settings, atom_path))
-    result[SITE_JSON] = json_feed(feeds["feeds/"], settings, absolute(settings, SITE_JSON))
+        result[rss_path] = partial(rss, feed, settings, absolute(settings, rss_path))
+        result[atom_path] = partial(atom, feed, settings, absolute(settings, atom_path))
+    result[SITE_JSON] = partial(json_feed, feeds["feeds/"], settings, absolute(settings, SITE_JSON))
     return dict(sorted(result.items()))

@@ -46,6 +46,8 @@ from vigie.model import (
 from vigie.validate import validate
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -164,6 +166,31 @@ def load_site(config_file: Path) -> tuple[Path, Settings, str]:
     return config_file.parent, settings_from(plugin.config, config), plugin.config.incidents_dir
 
 
+class MadeWhenWritten(File):
+    """A generated file whose bytes are made when MkDocs writes it, then let go.
+
+    `File.generated` keeps its content for the whole build: three feeds per incident
+    held at once are 100 MB at 1,000 incidents.
+    """
+
+    def __init__(self, config: MkDocsConfig, uri: str, make: Callable[[], bytes]) -> None:
+        super().__init__(
+            uri,
+            src_dir=None,
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+        )
+        self.generated_by = "vigie"
+        self._make = make
+
+    @property  # type: ignore[override]
+    def _content(self) -> bytes:  # what File.copy_file and File.content_bytes read
+        return self._make()
+
+    def is_modified(self) -> bool:
+        return True
+
+
 class Checked(NamedTuple):
     """What `vigie check` made of the sources: the build takes it instead of starting over."""
 
@@ -224,8 +251,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         if problem := feeds.site_url_problem(settings):
             raise PluginError(problem)
         # Feeds, API and badges: files that are not pages, by their path in the site.
+        self.feed_files = feeds.files(self.view, self.markdown.html)
         self.outputs = {
-            **feeds.files(self.view, self.markdown.html),
             **api.files(self.view, self.markdown.html),
             **badges.files(self.view),
             **notice.files(self.view),
@@ -257,6 +284,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             files.append(generated)
         for uri, content in self.outputs.items():
             files.append(File.generated(config, uri, content=content))
+        for uri, make in self.feed_files.items():
+            files.append(MadeWhenWritten(config, uri, make))
         # A dot folder is excluded by default: include it explicitly.
         security_txt = securitytxt.text(self.view.site.settings)
         files.append(
