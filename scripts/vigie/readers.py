@@ -135,7 +135,7 @@ def statement_page(options: StatementSettings, settings: Settings) -> GeneratedP
         STATEMENT_URI,
         "Déclaration d'accessibilité",
         "vigie/accessibility.html",
-        shown,
+        lambda: shown,
         f"Déclaration d'accessibilité : ce site est {shown.status} avec le {shown.standard}. "
         "Signaler un défaut d'accessibilité, obtenir un contenu sous une autre forme, recours.",
         source=settings.config_path,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import markdown
@@ -20,7 +21,7 @@ from vigie import derive, feeds, french
 from vigie.model import ComponentStatus, Impact, Kind, Status
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from datetime import date, datetime
     from xml.etree.ElementTree import Element
 
@@ -224,12 +225,18 @@ class GeneratedPage:
     uri: str
     title: str
     template: str
-    context: Any
+    # What the template shows, made when the page is rendered and then let go: the notices
+    # of 11,000 version pages held at once would not fit in the build's memory budget.
+    make_context: Callable[[], Any]
     search_text: str
     searchable: bool = True
     source: str = ""
     in_nav: bool = False
     updated: str = ""  # YYYY-MM-DD of the newest thing the page says: the sitemap's lastmod
+
+    @property
+    def context(self) -> Any:
+        return self.make_context()
 
     @property
     def markdown(self) -> str:
@@ -720,7 +727,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
             "index.md",
             "État des services",
             "vigie/home.html",
-            home(view),
+            partial(home, view),
             f"État des services et incidents en cours de {settings.organisation}.",
             in_nav=True,
             updated=updated,
@@ -729,7 +736,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
             "timeline.md",
             "Chronologie",
             "vigie/timeline.html",
-            timeline(view),
+            partial(timeline, view),
             "Toutes les mises à jour publiées, de la plus récente à la plus ancienne.",
             in_nav=True,
             updated=updated,
@@ -738,7 +745,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
             "history.md",
             "Historique des incidents",
             "vigie/history.html",
-            history(view),
+            partial(history, view),
             "Tous les incidents, mois par mois, avec leur durée.",
             in_nav=True,
             updated=updated,
@@ -747,7 +754,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
             "faq.md",
             "Questions fréquentes",
             "vigie/faq.html",
-            faq(view),
+            partial(faq, view),
             " ".join(
                 e.question
                 for e in (*view.site.faq, *(f for i in view.incidents for f in i.incident.faq))
@@ -763,7 +770,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
                 f"incidents/{incident.incident.id}/index.md",
                 incident.incident.title,
                 "vigie/incident.html",
-                notice(incident, settings),
+                partial(notice, incident, settings),
                 incident.incident.summary,
                 source=source,
                 updated=_day_iso(incident.last_update.date, settings),
@@ -775,7 +782,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
                     f"incidents/{incident.incident.id}/versions/{version.number}.md",
                     f"{incident.incident.title} — version {version.number}",
                     "vigie/incident.html",
-                    notice(incident, settings, version.number),
+                    partial(notice, incident, settings, version.number),
                     incident.incident.summary,
                     searchable=False,
                     source=source,
