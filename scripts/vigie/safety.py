@@ -258,6 +258,9 @@ class _Reader(HTMLParser):
 
 def _read(fragment: str) -> _Reader:
     reader = _Reader()
+    if "<" not in fragment and "&" not in fragment:  # plain text: nothing for the parser to do
+        reader.texts.append(fragment)
+        return reader
     reader.feed(fragment)
     reader.close()
     return reader
