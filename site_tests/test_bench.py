@@ -1,7 +1,8 @@
-"""The benchmark's generator: valid Vigie sources, the same bytes for the same seed."""
+"""The benchmark: valid sources, the same bytes for the same seed, a report with every figure."""
 
 from __future__ import annotations
 
+import os
 import re
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,8 @@ from vigie import bench
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pytest
 
 
 def test_generated_sources_pass_vigie_check(tmp_path: Path) -> None:
@@ -58,3 +61,17 @@ def test_plain_site_has_one_markdown_page_per_vigie_page(tmp_path: Path) -> None
     version = (plain / f"docs/incidents/{first}/versions/3.md").read_text("utf-8")
     assert version.count("](https://www.cnil.fr/)") >= 3  # the bodies of updates 1 to 3
     assert "vigie" not in (plain / "mkdocs.yml").read_text("utf-8")
+
+
+def test_a_small_run_reports_every_figure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The run points PYTHONPATH at its frozen copy of the code: restored after the test.
+    monkeypatch.setenv("PYTHONPATH", os.environ.get("PYTHONPATH", ""))
+    output = tmp_path / "benchmarks.md"
+    argv = ["--sizes", "2,3", "--runs", "1", "--no-weight", "--work", str(tmp_path / "w")]
+    assert bench.main([*argv, "--output", str(output)]) == 0
+    report = output.read_text(encoding="utf-8")
+    assert re.search(r"^\| 3 \| (\d+) / \1 \|", report, re.MULTILINE)  # same pages for both
+    assert "Reconstruction après l'ajout d'une mise à jour à 3 incidents" in report
+    assert "## Objectifs" in report
+    updated = max((tmp_path / "w/3/updated/incidents").glob("*/updates"))
+    assert len(list(updated.glob("*.md"))) == bench.UPDATES_PER_INCIDENT + 1
