@@ -187,6 +187,11 @@ class MadeWhenWritten(File):
     def _content(self) -> bytes:  # what File.copy_file and File.content_bytes read
         return self._make()
 
+    def copy_file(self, dirty: bool = False) -> None:
+        super().copy_file(dirty)
+        # Written: from now on the bytes are those on disk, and what made them can go.
+        self._make = Path(self.abs_dest_path).read_bytes
+
     def is_modified(self) -> bool:
         return True
 
