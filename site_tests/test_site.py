@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 
 import yaml
 
-from conftest import parse_html
+from conftest import REPO, parse_html, run_vigie
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -233,6 +233,25 @@ def test_timeline_lists_every_update_newest_first_by_day(html_page) -> None:
     assert len(days[0].select("li")) == 3
     first = days[0].select_one("li h3 a")
     assert first["href"] == "../incidents/2024-06-espace-adherent/#2024-06-11T1200-service-retabli"
+
+
+def test_a_long_timeline_shows_the_newest_updates_and_points_to_the_history(
+    tmp_path: Path,
+) -> None:
+    from vigie import bench
+    from vigie.render import TIMELINE_ENTRIES
+
+    repo = bench.make_repo(tmp_path / "repo", 11, source_repo=REPO)  # 110 updates
+    result = run_vigie(repo, "build")
+    assert result.returncode == 0, result.stderr
+    timeline = parse_html(repo / "site/timeline/index.html")
+    moments = [t["datetime"] for t in timeline.select(".vigie-timeline__when time")]
+    assert len(moments) == TIMELINE_ENTRIES == 100
+    assert len(list(repo.glob("incidents/*/updates/*.md"))) == 110
+    note = timeline.select_one(".vigie-timeline__older")
+    assert note.get_text(" ", strip=True).startswith("10 mises à jour plus anciennes")
+    assert note.a["href"] == "../history/"
+    assert timeline.find("p").get_text(strip=True).startswith("Les 100 dernières mises à jour")
 
 
 def test_history_groups_by_month_with_durations(html_page) -> None:

@@ -586,7 +586,7 @@ def page_markdown(page: GeneratedPage, organisation: str) -> str:
         ]
     elif page.template == "vigie/timeline.html":
         lines = ["# Chronologie des mises à jour", "", page.search_text, ""]
-        for day in context:
+        for day in context.days:
             lines += [f"## {day.when.text} {{#jour-{day.when.iso}}}", ""]
             for entry in day.entries:
                 lines += [

@@ -280,6 +280,17 @@ class TimelineDay:
 
 
 @dataclass(frozen=True)
+class Timeline:
+    days: tuple[TimelineDay, ...]
+    older: int = 0  # updates left off, older than the last one shown
+
+
+# The timeline shows the newest updates only: a page listing all 10,000 updates of a long
+# history weighs 7 MB; older ones stay on their notices, reached from /history/.
+TIMELINE_ENTRIES = 100
+
+
+@dataclass(frozen=True)
 class HistoryMonth:
     label: str
     anchor: str
@@ -668,18 +679,23 @@ def maintenance_row(view: IncidentView, settings: Settings) -> MaintenanceRow:
     )
 
 
-def timeline(view: SiteView) -> tuple[TimelineDay, ...]:
+def timeline(view: SiteView, limit: int = TIMELINE_ENTRIES) -> Timeline:
+    """The newest `limit` published updates, by day; how many older ones are left off."""
     settings = view.site.settings
     days = []
+    shown = total = 0
     for day, entries in derive.timeline(view):
+        total += len(entries)
         rows = []
-        for entry in entries:
+        for entry in entries[: max(0, limit - shown)]:
             number = entry.incident.updates.index(entry.update)
             state = entry.incident.versions[number].state
             badge = _status_badge(entry.incident, state)
             rows.append(_update_row(entry.incident, entry.update, settings, badge))
-        days.append(TimelineDay(_day(day), tuple(rows)))
-    return tuple(days)
+        shown += len(rows)
+        if rows:
+            days.append(TimelineDay(_day(day), tuple(rows)))
+    return Timeline(tuple(days), total - shown)
 
 
 def history(view: SiteView) -> tuple[HistoryMonth, ...]:
