@@ -239,7 +239,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # Everything is rebuilt on each build: `mkdocs serve` keeps this object alive.
         self.preview = os.environ.get(PREVIEW_VARIABLE) == "1"
         self.view: SiteView = site_view(site, publication_time(os.environ), self.preview)
-        self.inline_code: list[csp.InlineCode] = []
+        self.inline_code = csp.InlineCode()  # of every page so far: the site's policy
         self.version = manifest.site_version(root)
         statement = statement_settings(self.config.accessibility)
         if problems := readers.statement_problems(statement):
@@ -362,14 +362,14 @@ class VigiePlugin(BasePlugin[VigieOptions]):
 
     def _with_csp(self, page_html: str) -> str:
         code = csp.inline_code(page_html)
-        self.inline_code.append(code)
+        self.inline_code.update(code)
         return page_html if getattr(self, "serving", False) else csp.with_meta(page_html, code)
 
     @event_priority(-100)  # last: the manifest lists every file the other plugins wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         # csp.txt is written after the build, not as a File in on_files: the policy needs the
         # hashes of the inline code of every rendered page, known only once all are rendered.
-        csp.write_policy(Path(config.site_dir), self.inline_code)
+        csp.write_policy(Path(config.site_dir), [self.inline_code])
         # _headers (Netlify, Cloudflare Pages) carries that policy: written after it, too.
         hosting.write_headers_file(Path(config.site_dir))
         # The one file written after the build: it needs the bytes of all the others.
