@@ -342,10 +342,12 @@ def markdown_section(weights: Sequence[PageWeight]) -> str:
         *budget_lines(weights),
         "",
         "Une visite suivante ne paie que le HTML quand tout le reste a une adresse liée à son "
-        "contenu : elle dépasse 8 Kio dès que l'avis lui-même, compressé, les dépasse (avis "
-        "longs : dix mises à jour de 150 à 300 mots et huit questions pour les sites "
-        "synthétiques). L'index de recherche grandit avec l'historique, mais ne se charge qu'à "
-        "l'ouverture de la recherche : la première visite n'en dépend pas.",
+        "contenu. C'est pourquoi l'avis ne montre en entier que sa dernière mise à jour (les "
+        "précédentes tiennent en une ligne qui mène à leur texte, dans la version de l'avis "
+        "qu'elles ont créée) et renvoie ses questions à `/faq/` : un avis de dix mises à jour de "
+        "150 à 300 mots et huit questions reste sous 8 Kio. L'index de recherche grandit avec "
+        "l'historique, mais ne se charge qu'à l'ouverture de la recherche : la première visite "
+        "n'en dépend pas.",
         "",
         f"Détail de `{detail.page}` ({detail.site}) :",
         "",
