@@ -289,7 +289,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             files.append(generated)
         for uri, content in self.outputs.items():
             files.append(File.generated(config, uri, content=content))
-        for uri, make in self.feed_files.items():
+        # Handed over, not kept: once written, what made the feeds (every entry) can go.
+        feed_files, self.feed_files = self.feed_files, {}
+        for uri, make in feed_files.items():
             files.append(MadeWhenWritten(config, uri, make))
         # A dot folder is excluded by default: include it explicitly.
         security_txt = securitytxt.text(self.view.site.settings)
@@ -367,6 +369,10 @@ class VigiePlugin(BasePlugin[VigieOptions]):
 
     @event_priority(-100)  # last: the manifest lists every file the other plugins wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        # Every page is written: the rendered Markdown and the pages' sources can go before
+        # the manifest reads the 14,000 files of a long history.
+        self.markdown.forget()
+        self.pages, self.outputs = {}, {}
         # csp.txt is written after the build, not as a File in on_files: the policy needs the
         # hashes of the inline code of every rendered page, known only once all are rendered.
         csp.write_policy(Path(config.site_dir), [self.inline_code])

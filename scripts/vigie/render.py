@@ -848,6 +848,10 @@ class MarkdownRenderer:
         )
         self._cache: dict[tuple[str, int], Markup] = {}
 
+    def forget(self) -> None:
+        """Let go of every HTML rendered so far (each text is rendered again if asked)."""
+        self._cache.clear()
+
     def html(self, text: str, below: int = 3) -> Markup:
         """The HTML of `text`, marked safe for templates that escape everything else.
 
