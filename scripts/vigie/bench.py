@@ -945,24 +945,20 @@ def targets(results: Sequence[Result], total_seconds: float | None = None) -> li
     """Issue 10's targets, judged on this run's figures."""
     by_size = {r.incidents: r for r in results}
     found: list[Target] = []
-    for size in (100, 1000):
-        r = by_size.get(size)
-        found.append(
-            Target(
-                f"Vigie / Material ≤ {MAX_RATIO} à {_size(size)} incidents",
-                f"{r.ratio:.2f}" if r else "non mesuré",
-                r.ratio <= MAX_RATIO if r else None,
+    ratios = (
+        (f"Vigie / Material ≤ {MAX_RATIO}", lambda r: r.ratio),
+        ("idem en temps CPU (moins sensible à la charge)", lambda r: r.cpu_ratio),
+    )
+    for label, ratio in ratios:
+        for size in (100, 1000):
+            r = by_size.get(size)
+            found.append(
+                Target(
+                    f"{label} à {_size(size)} incidents",
+                    f"{ratio(r):.2f}" if r else "non mesuré",
+                    ratio(r) <= MAX_RATIO if r else None,
+                )
             )
-        )
-    for size in (100, 1000):
-        r = by_size.get(size)
-        found.append(
-            Target(
-                f"idem en temps CPU (moins sensible à la charge) à {_size(size)} incidents",
-                f"{r.cpu_ratio:.2f}" if r else "non mesuré",
-                r.cpu_ratio <= MAX_RATIO if r else None,
-            )
-        )
     small, large = by_size.get(100), by_size.get(1000)
     growth = large.vigie.seconds / small.vigie.seconds if small and large else None
     found.append(

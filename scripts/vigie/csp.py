@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
     from pathlib import Path
 
 POLICY_FILE = "csp.txt"
@@ -113,11 +112,8 @@ def with_meta(page_html: str, code: InlineCode) -> str:
     return page_html.replace(anchor.group(), anchor.group() + meta, 1)
 
 
-def write_policy(site_dir: Path, pages: Iterable[InlineCode]) -> Path:
-    """Write the whole site's policy to `csp.txt` at the root of `site_dir`."""
-    code = InlineCode()
-    for page in pages:
-        code.update(page)
+def write_policy(site_dir: Path, code: InlineCode) -> Path:
+    """Write the whole site's policy (`code`: every page's) to `csp.txt` in `site_dir`."""
     target = site_dir / POLICY_FILE
     target.write_text(policy(code) + "\n", encoding="utf-8")
     return target

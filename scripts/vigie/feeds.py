@@ -363,8 +363,10 @@ def _feed(
     description: str,
     page: str,
     entries: Iterable[Entry],
+    limit: int | None = None,
 ) -> Feed:
-    ordered = newest_first(entries)
+    """A feed of `entries`, newest first; the newest `limit` only, when given."""
+    ordered = newest_first(entries)[:limit]
     updated = max((e.updated for e in ordered), default=epoch(settings))
     return Feed(tag_uri(settings, specific), title, description, page, ordered, updated)
 
@@ -380,9 +382,8 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
         i.incident.id: tuple(communication_entry(i, m, settings) for m in i.incident.communications)
         for i in view.incidents
     }
-    everything = newest_first(
-        e for incident_id in by_incident for e in by_incident[incident_id] + messages[incident_id]
-    )
+    everything = [e for incident_id in by_incident for e in by_incident[incident_id]]
+    everything += [e for incident_id in messages for e in messages[incident_id]]
     feeds = {
         "feeds/": _feed(
             settings,
@@ -390,7 +391,8 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
             settings.site_name,
             f"Toutes les mises à jour publiées par {settings.organisation} sur ses incidents.",
             site_root(settings),
-            everything[: settings.feed_entries],
+            everything,
+            limit=settings.feed_entries,
         )
     }
     for incident in view.incidents:
@@ -415,9 +417,10 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
             f"{component.name} — {settings.organisation}",
             f"Les mises à jour des incidents qui touchent le service « {component.name} ».",
             site_root(settings),
+            mentioned,
             # The newest only, like the site feed: a service's history only grows, and a
             # reader polling the feed would otherwise download all of it every time.
-            newest_first(mentioned)[: settings.feed_entries],
+            limit=settings.feed_entries,
         )
     return feeds
 

@@ -256,7 +256,6 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         if problem := feeds.site_url_problem(settings):
             raise PluginError(problem)
         # Feeds, API and badges: files that are not pages, by their path in the site.
-        self.feed_files = feeds.files(self.view, self.markdown.html)
         self.outputs = {
             **api.files(self.view, self.markdown.html),
             **badges.files(self.view),
@@ -289,9 +288,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             files.append(generated)
         for uri, content in self.outputs.items():
             files.append(File.generated(config, uri, content=content))
-        # Handed over, not kept: once written, what made the feeds (every entry) can go.
-        feed_files, self.feed_files = self.feed_files, {}
-        for uri, make in feed_files.items():
+        # Not kept by the plugin: once written, what made the feeds (every entry) can go.
+        for uri, make in feeds.files(self.view, self.markdown.html).items():
             files.append(MadeWhenWritten(config, uri, make))
         # A dot folder is excluded by default: include it explicitly.
         security_txt = securitytxt.text(self.view.site.settings)
@@ -375,7 +373,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         self.pages, self.outputs = {}, {}
         # csp.txt is written after the build, not as a File in on_files: the policy needs the
         # hashes of the inline code of every rendered page, known only once all are rendered.
-        csp.write_policy(Path(config.site_dir), [self.inline_code])
+        csp.write_policy(Path(config.site_dir), self.inline_code)
         # _headers (Netlify, Cloudflare Pages) carries that policy: written after it, too.
         hosting.write_headers_file(Path(config.site_dir))
         # The one file written after the build: it needs the bytes of all the others.

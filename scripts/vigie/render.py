@@ -282,7 +282,8 @@ class TimelineDay:
 @dataclass(frozen=True)
 class Timeline:
     days: tuple[TimelineDay, ...]
-    older: int = 0  # updates left off, older than the last one shown
+    shown: int  # updates on the page
+    older: int  # updates left off, older than the last one shown
 
 
 # The timeline shows the newest updates only: a page listing all 10,000 updates of a long
@@ -695,7 +696,7 @@ def timeline(view: SiteView, limit: int = TIMELINE_ENTRIES) -> Timeline:
         shown += len(rows)
         if rows:
             days.append(TimelineDay(_day(day), tuple(rows)))
-    return Timeline(tuple(days), total - shown)
+    return Timeline(tuple(days), shown, total - shown)
 
 
 def history(view: SiteView) -> tuple[HistoryMonth, ...]:
