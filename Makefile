@@ -47,9 +47,9 @@ format: $(VENV)/.test-installed
 	$(BIN)/ruff check --fix .
 
 # Build time and peak memory of Vigie against plain Material on the same pages, at 10, 100
-# and 1,000 generated incidents; writes docs/benchmarks.md. Options: python -m vigie.bench -h.
+# and 1,000 generated incidents; writes docs/benchmarks.md. Options: python -m vigie_bench.bench -h.
 bench: $(VENV)/.test-installed chromium  # page weights are measured in Chromium (Playwright)
-	$(BIN)/python -m vigie.bench
+	$(BIN)/python -m vigie_bench.bench
 
 clean:
 	rm -rf site .site-* test-artefacts test-results

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
-from vigie import api, feeds
+from vigie.outputs import api, feeds
 
 if TYPE_CHECKING:
     from vigie.derive import SiteView
@@ -281,9 +281,9 @@ def test_no_planned_maintenance_yet(site: Path):
 @pytest.fixture(scope="module")
 def example_view(example_repo: Path) -> SiteView:
     from vigie.derive import site_view
-    from vigie.load import load_sources
     from vigie.plugin import load_site
-    from vigie.validate import validate
+    from vigie.sources.load import load_sources
+    from vigie.sources.validate import validate
 
     root, settings, incidents_dir = load_site(example_repo / "mkdocs.yml")
     return site_view(validate(load_sources(root, incidents_dir), settings))

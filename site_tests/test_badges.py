@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from vigie import badges
+from vigie.outputs import badges
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from conftest import REPO, run_vigie, tree_bytes
-from vigie import bench
+from vigie_bench import bench
 
 if TYPE_CHECKING:
     from pathlib import Path

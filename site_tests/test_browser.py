@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from conftest import REPO
-from vigie import pageweight
+from vigie_bench import pageweight
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

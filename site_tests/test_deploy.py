@@ -31,8 +31,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import copy_repo, run_vigie, tree_bytes
-from vigie import cli, deploy, hosting, manifest
+from vigie import cli
 from vigie import messages as msg
+from vigie.publish import deploy, hosting, manifest
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -23,7 +23,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import copy_repo, parse_html, run_vigie
-from vigie import feeds
+from vigie.outputs import feeds
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -385,10 +385,10 @@ def test_summary_is_plain_text_cut_at_a_word():
 
 def test_site_feed_keeps_the_newest_n_entries(example_repo: Path):
     from vigie.derive import site_view
-    from vigie.load import load_sources
+    from vigie.markup import MarkdownRenderer
     from vigie.plugin import load_site
-    from vigie.render import MarkdownRenderer
-    from vigie.validate import validate
+    from vigie.sources.load import load_sources
+    from vigie.sources.validate import validate
 
     root, settings, incidents_dir = load_site(example_repo / "mkdocs.yml")
     site = validate(load_sources(root, incidents_dir), replace(settings, feed_entries=5))
@@ -409,10 +409,10 @@ def test_site_feed_keeps_the_newest_n_entries(example_repo: Path):
 
 def test_component_feeds_keep_the_newest_n_entries_too(example_repo: Path):
     from vigie.derive import site_view
-    from vigie.load import load_sources
+    from vigie.markup import MarkdownRenderer
     from vigie.plugin import load_site
-    from vigie.render import MarkdownRenderer
-    from vigie.validate import validate
+    from vigie.sources.load import load_sources
+    from vigie.sources.validate import validate
 
     root, settings, incidents_dir = load_site(example_repo / "mkdocs.yml")
     site = validate(load_sources(root, incidents_dir), settings)
@@ -429,12 +429,12 @@ def test_component_feeds_keep_the_newest_n_entries_too(example_repo: Path):
 
 
 def test_a_correction_dates_the_entry_update_not_its_publication(example_repo: Path):
-    from vigie import api
     from vigie.derive import site_view
-    from vigie.load import load_sources
     from vigie.model import Correction
+    from vigie.outputs import api
     from vigie.plugin import load_site
-    from vigie.validate import validate
+    from vigie.sources.load import load_sources
+    from vigie.sources.validate import validate
 
     root, settings, incidents_dir = load_site(example_repo / "mkdocs.yml")
     site = validate(load_sources(root, incidents_dir), settings)

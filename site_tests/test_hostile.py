@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_repo, run_vigie, tree_bytes
-from vigie.load import MAX_UPDATES, load_sources
 from vigie.messages import SourceError
 from vigie.plugin import load_site
-from vigie.validate import validate
+from vigie.sources.load import MAX_UPDATES, load_sources
+from vigie.sources.validate import validate
 
 if TYPE_CHECKING:
     from vigie.model import Settings

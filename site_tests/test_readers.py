@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import copy_repo, parse_html, run_vigie
-from vigie import pageweight, readers
 from vigie.model import Settings
+from vigie.pages import html, statement
+from vigie_bench import pageweight
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -75,7 +76,7 @@ def test_own_assets_are_addressed_by_their_content(site: Path) -> None:
         (script, "assets/javascripts/vigie-search.js"),
         (favicon, "assets/images/favicon.png"),
     ):
-        assert address == "../../" + readers.fingerprint(site, file)
+        assert address == "../../" + html.fingerprint(site, file)
 
 
 def test_no_heading_level_is_skipped_and_every_table_has_header_cells(site: Path) -> None:
@@ -103,32 +104,35 @@ def test_not_found_page_is_french_with_ways_back(site: Path) -> None:
 @pytest.mark.parametrize(
     ("options", "problem"),
     [
-        (readers.StatementSettings(status="conforme"), "accessibility.status « conforme » inconnu"),
         (
-            readers.StatementSettings(status="totalement conforme"),
+            statement.StatementSettings(status="conforme"),
+            "accessibility.status « conforme » inconnu",
+        ),
+        (
+            statement.StatementSettings(status="totalement conforme"),
             "demande un audit : indiquez accessibility.audit_date",
         ),
         (
-            readers.StatementSettings(
+            statement.StatementSettings(
                 status="totalement conforme", audit_date=date(2024, 7, 1), compliance_rate=87
             ),
             "accessibility.compliance_rate 87 % correspond à « partiellement conforme »",
         ),
         (
-            readers.StatementSettings(compliance_rate=120),
+            statement.StatementSettings(compliance_rate=120),
             "accessibility.compliance_rate 120 : un pourcentage de 0 à 100",
         ),
     ],
 )
-def test_statement_settings_follow_rgaa(options: readers.StatementSettings, problem: str) -> None:
-    problems = readers.statement_problems(options)
+def test_statement_settings_follow_rgaa(options: statement.StatementSettings, problem: str) -> None:
+    problems = statement.statement_problems(options)
     assert len(problems) == 1
     assert problem in problems[0]
 
 
 def test_statement_defaults_to_not_conform_and_the_site_contact() -> None:
-    shown = readers.statement(readers.StatementSettings(), SETTINGS)
-    assert readers.statement_problems(readers.StatementSettings()) == []
+    shown = statement.statement(statement.StatementSettings(), SETTINGS)
+    assert statement.statement_problems(statement.StatementSettings()) == []
     assert shown.status == "non conforme"
     assert shown.contact_email == "contact@example.org"
     assert shown.audit_date is None
@@ -235,6 +239,6 @@ def test_every_state_is_said_in_words_with_an_icon(site: Path) -> None:
 
 def test_pages_carry_no_indentation_but_keep_preformatted_text() -> None:
     page = "<ul>\n    <li>a</li>\n\n    <li>b</li>\n</ul>\n<pre>\n  x\n</pre>\n  <script>s = `\n  y`</script>"
-    assert readers.collapse_whitespace(page) == (
+    assert html.collapse_whitespace(page) == (
         "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n<pre>\n  x\n</pre>\n<script>s = `\n  y`</script>"
     )

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import REPO, SiteHandler, copy_repo, parse_html, run_vigie
-from vigie import csp, safety
-from vigie.load import load_sources
 from vigie.model import Settings
+from vigie.outputs import csp
 from vigie.plugin import load_site
+from vigie.sources import safety
+from vigie.sources.load import load_sources
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -238,8 +238,8 @@ def test_timeline_lists_every_update_newest_first_by_day(html_page) -> None:
 def test_a_long_timeline_shows_the_newest_updates_and_points_to_the_history(
     tmp_path: Path,
 ) -> None:
-    from vigie import bench
-    from vigie.render import TIMELINE_ENTRIES
+    from vigie.pages.lists import TIMELINE_ENTRIES
+    from vigie_bench import bench
 
     repo = bench.make_repo(tmp_path / "repo", 11, source_repo=REPO)  # 110 updates
     result = run_vigie(repo, "build")

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import copy_repo
-from vigie.load import load_sources
 from vigie.messages import SourceError
 from vigie.plugin import load_site
-from vigie.validate import check_schemas_match_model, validate
+from vigie.sources.load import load_sources
+from vigie.sources.validate import check_schemas_match_model, validate
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -230,7 +230,7 @@ def test_schemas_and_model_share_their_vocabularies() -> None:
 
 
 def test_libyaml_reads_every_source_as_pyyaml_does(example_repo: Path) -> None:
-    from vigie import load
+    from vigie.sources import load
 
     files = sorted(example_repo.rglob("*.yml")) + sorted(example_repo.rglob("*.md"))
     assert len(files) > 10

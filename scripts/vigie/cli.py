@@ -13,14 +13,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vigie import deploy, french, hosting, manifest, workflow
-from vigie import guard as guard_module
+from vigie import french
 from vigie import messages as msg
 from vigie.derive import publication_time, scheduled_updates, site_view
-from vigie.load import load_sources
 from vigie.messages import Problem, SourceError
 from vigie.model import Kind, Status
-from vigie.validate import parse_datetime, validate
+from vigie.publish import deploy, hosting, manifest
+from vigie.sources import guard as guard_module
+from vigie.sources import workflow
+from vigie.sources.load import load_sources
+from vigie.sources.validate import parse_datetime, validate
 
 if TYPE_CHECKING:
     from vigie.plugin import Checked
@@ -41,8 +43,8 @@ def check(config_file: Path, since: str | None = None, *, guard: bool = False) -
 
 def _check(config_file: Path, since: str | None = None, *, guard: bool = False) -> Checked | None:
     """`check`, keeping what it made for the build; None when there were problems."""
+    from vigie.markup import MarkdownRenderer
     from vigie.plugin import Checked, load_site
-    from vigie.render import MarkdownRenderer
 
     root, settings, incidents_dir = load_site(config_file)
     sources = load_sources(root, incidents_dir, settings.pages_dir)

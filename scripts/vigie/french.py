@@ -124,3 +124,13 @@ def duration_text(duration: timedelta) -> str:
     if hours:
         return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
     return f"{minutes} min"
+
+
+def lower_first(text: str) -> str:
+    """`text` with its first letter in lower case, for a label inside a sentence."""
+    return text[:1].lower() + text[1:]
+
+
+def count(number: int, singular: str, plural: str) -> str:
+    """`1 mesure ajoutée`, `2 mesures ajoutées`: the number and the word that agrees with it."""
+    return f"{number} {singular if number == 1 else plural}"

@@ -15,24 +15,9 @@ from mkdocs.exceptions import Abort, MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
-from vigie import (
-    api,
-    badges,
-    csp,
-    feeds,
-    french,
-    hosting,
-    ical,
-    manifest,
-    messages,
-    notice,
-    readers,
-    render,
-    safety,
-    securitytxt,
-)
+from vigie import french, messages, urls
 from vigie.derive import publication_time, site_view
-from vigie.load import load_sources
+from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem, SourceError
 from vigie.model import (
     DEFAULT_DATA_CATEGORIES,
@@ -43,7 +28,14 @@ from vigie.model import (
     Settings,
     Site,
 )
-from vigie.validate import validate
+from vigie.outputs import api, badges, csp, feeds, ical, securitytxt
+from vigie.outputs import notice_json as notice
+from vigie.pages import html, statement
+from vigie.pages.site import pages, site_updated
+from vigie.publish import hosting, manifest
+from vigie.sources import safety
+from vigie.sources.load import load_sources
+from vigie.sources.validate import validate
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -105,13 +97,13 @@ class VigieOptions(base.Config):
     security_contact = c.Type(str, default="")
     # YAML reads an unquoted date as a date or datetime: securitytxt judges its form.
     security_expires = c.Type((str, date), default="")
-    # The accessibility statement, /accessibilite/ (readers.py; README, « Lecteurs »).
+    # The accessibility statement, /accessibilite/ (pages/statement.py; README, « Lecteurs »).
     accessibility = c.SubConfig(_AccessibilityOptions)
 
 
-def statement_settings(options: _AccessibilityOptions) -> readers.StatementSettings:
+def statement_settings(options: _AccessibilityOptions) -> statement.StatementSettings:
     """The accessibility statement's settings from the plugin's `accessibility` options."""
-    return readers.StatementSettings(
+    return statement.StatementSettings(
         status=options.status,
         standard=options.standard,
         compliance_rate=options.compliance_rate,
@@ -200,7 +192,7 @@ class Checked(NamedTuple):
     """What `vigie check` made of the sources: the build takes it instead of starting over."""
 
     site: Site
-    markdown: render.MarkdownRenderer  # the HTML rendered to vet the sources, kept
+    markdown: MarkdownRenderer  # the HTML rendered to vet the sources, kept
 
 
 def build_site(config_file: Path, site_dir: Path, checked: Checked | None = None) -> bool:
@@ -234,25 +226,25 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         if checked is not None and checked.site.settings == settings:
             site, self.markdown = checked
         else:
-            self.markdown = render.MarkdownRenderer()
+            self.markdown = MarkdownRenderer()
             site = self._checked_site(root, settings)
         # Everything is rebuilt on each build: `mkdocs serve` keeps this object alive.
         self.preview = os.environ.get(PREVIEW_VARIABLE) == "1"
         self.view: SiteView = site_view(site, publication_time(os.environ), self.preview)
         self.inline_code = csp.InlineCode()  # of every page so far: the site's policy
         self.version = manifest.site_version(root)
-        statement = statement_settings(self.config.accessibility)
-        if problems := readers.statement_problems(statement):
+        accessibility = statement_settings(self.config.accessibility)
+        if problems := statement.statement_problems(accessibility):
             for problem in problems:
                 log.error(f"{settings.config_path}: {problem}")
             raise PluginError(messages.CHECK_FAILED.format(count=len(problems)))
         self.pages = {
             page.uri: page
-            for page in (*render.pages(self.view), readers.statement_page(statement, settings))
+            for page in (*pages(self.view), statement.statement_page(accessibility, settings))
         }
         # Material's favicon, addressed by its content: kept in cache like the theme's files.
         theme = config.theme
-        theme["favicon"] = readers.stamped_favicon(theme.dirs, theme["favicon"])
+        theme["favicon"] = html.stamped_favicon(theme.dirs, theme["favicon"])
         if problem := feeds.site_url_problem(settings):
             raise PluginError(problem)
         # Feeds, API and badges: files that are not pages, by their path in the site.
@@ -307,7 +299,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # Vigie's own stylesheet and script, addressed by their content: cached like Material's.
         custom_dir = Path(config.theme.custom_dir or config.docs_dir)
         env.globals["vigie_asset"] = functools.cache(
-            functools.partial(readers.fingerprint, custom_dir)
+            functools.partial(html.fingerprint, custom_dir)
         )
         env.globals["vigie_preview"] = self.preview
         env.globals["vigie_version"] = self.version
@@ -316,7 +308,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             if self.version.commit_date
             else ""
         )
-        env.globals["vigie_follow"] = feeds.follow(settings)
+        env.globals["vigie_follow"] = urls.follow(settings)
         env.globals["vigie_updated"] = (
             french.datetime_text(self.view.updated_at, settings.timezone)
             if self.view.updated_at
@@ -328,7 +320,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # The sitemap's <lastmod> (and the gzip stamp of sitemap.xml.gz) would otherwise be
         # the build date: use the date of what the page says instead, for identical bytes.
         generated = self.pages.get(page.file.src_uri)
-        page.update_date = generated.updated if generated else render.site_updated(self.view)
+        page.update_date = generated.updated if generated else site_updated(self.view)
         return page
 
     def on_page_content(
@@ -350,7 +342,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
 
     @event_priority(-90)  # after other plugins: the hashes are those of the final bytes
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._with_csp(readers.collapse_whitespace(output))
+        return self._with_csp(html.collapse_whitespace(output))
 
     @event_priority(-90)
     def on_post_template(
@@ -358,7 +350,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     ) -> str:
         if not template_name.endswith(".html"):
             return output_content
-        return self._with_csp(readers.collapse_whitespace(output_content))
+        return self._with_csp(html.collapse_whitespace(output_content))
 
     def _with_csp(self, page_html: str) -> str:
         code = csp.inline_code(page_html)

@@ -1,4 +1,4 @@
-"""`python -m vigie.pageweight`: what a member's phone downloads to read an incident page.
+"""`python -m vigie_bench.pageweight`: what a member's phone downloads to read an incident page.
 
 An incident page of a built site is opened in Debian's Chromium (Playwright), on a phone-sized
 window, and every response is recorded; each body is compressed with gzip (level 6, what most
@@ -11,7 +11,7 @@ servers use), or kept as is when that is smaller (images). Three figures come ou
 - the notice's own HTML.
 
 Opening the search is measured apart: the index loads only then (vigie-search.js).
-`make bench` calls `measure_sites` through `vigie.bench`; run alone, this module builds the
+`make bench` calls `measure_sites` through `vigie_bench.bench`; run alone, this module builds the
 example site and synthetic sites of 10 and 1,000 incidents (bench's generator) itself.
 """
 
@@ -238,7 +238,7 @@ def example_site(work: Path) -> Path:
 
 def synthetic_site(work: Path, incidents: int) -> Path:
     """bench's deterministic sources for `incidents` incidents, built once."""
-    from vigie import bench
+    from vigie_bench import bench
 
     return build(bench.make_repo(work / f"{incidents}" / "repo", incidents))
 
@@ -324,7 +324,8 @@ def markdown_section(weights: Sequence[PageWeight]) -> str:
     lines = [
         SECTION_TITLE,
         "",
-        "Mesuré par `vigie.pageweight` dans Chromium (Debian), fenêtre de téléphone 360×740 : "
+        "Mesuré par `vigie_bench.pageweight` dans Chromium (Debian), "
+        "fenêtre de téléphone 360×740 : "
         "chaque réponse reçue par la page est comptée compressée par gzip (niveau 6), ou "
         "brute quand gzip ne la réduit pas (images). En Kio (1 024 octets).",
         "",
@@ -404,9 +405,9 @@ def bench_section(work: Path, sizes: Sequence[int]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `python -m vigie.pageweight`."""
+    """Entry point of `python -m vigie_bench.pageweight`."""
     parser = argparse.ArgumentParser(
-        prog="python -m vigie.pageweight",
+        prog="python -m vigie_bench.pageweight",
         description="Poids d'une page d'incident : première visite, visite suivante, HTML.",
     )
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="ex. 10,1000")

@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING, Any
 import nh3
 
 from vigie import messages as msg
-from vigie.load import Document
+from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem
-from vigie.render import MarkdownRenderer
+from vigie.sources.load import Document
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from vigie.load import Sources
     from vigie.model import Settings
+    from vigie.sources.load import Sources
 
 # Fields whose text is Markdown (rendered to HTML on the site); any other text is shown
 # escaped on the site but is still checked as HTML, raw and rendered.

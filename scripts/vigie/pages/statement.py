@@ -1,27 +1,27 @@
-"""What members' browsers get besides the notices: the accessibility statement, asset stamps.
+"""The accessibility statement (RGAA's « déclaration d'accessibilité »), a generated page.
 
-The statement (RGAA's "déclaration d'accessibilité") is a generated page filled from the
-`accessibility` options of the Vigie plugin in `mkdocs.yml`, so that its conformity level,
-dates and contacts are settings that staff change in one place, never hand-edited HTML.
+It is filled from the `accessibility` options of the Vigie plugin in `mkdocs.yml`, so that its
+conformity level, dates and contacts are settings that staff change in one place.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vigie import french
-from vigie.render import GeneratedPage, When
+from vigie.pages.rows import When
+from vigie.pages.site import GeneratedPage
 
 if TYPE_CHECKING:
     from datetime import date
 
     from vigie.model import Settings
 
+
 STATEMENT_URI = "accessibilite.md"
+
+
 # RGAA's three levels, with the rule each one states (criteria met / applicable criteria).
 LEVELS = {
     "totalement conforme": "tous les critères du RGAA applicables sont respectés",
@@ -142,38 +142,3 @@ def statement_page(options: StatementSettings, settings: Settings) -> GeneratedP
         in_nav=True,
         updated=options.statement_date.isoformat() if options.statement_date else "",
     )
-
-
-def fingerprint(folder: Path, path: str) -> str:
-    """`path` with a query naming its content (`?v=` + 12 hex digits), so browsers may keep it.
-
-    Material's own assets carry a hash in their names; Vigie's stylesheet and script get one
-    in their address instead, and a change of content is a change of address.
-    """
-    digest = hashlib.sha256((folder / path).read_bytes()).hexdigest()[:12]
-    return f"{path}?v={digest}"
-
-
-def stamped_favicon(theme_dirs: list[str], favicon: str) -> str:
-    """The theme's favicon addressed by its content, like Vigie's own assets (else as is)."""
-    if "?" in favicon or "://" in favicon:
-        return favicon
-    for folder in theme_dirs:
-        if (Path(folder) / favicon).is_file():
-            return fingerprint(Path(folder), favicon)
-    return favicon
-
-
-# Left alone: preformatted text, and scripts (a line break may sit inside a JS string).
-_KEPT_OR_INDENT = re.compile(
-    r"(<(pre|textarea|script)\b.*?</\2\s*>)|\n[ \t\r\n]+", re.DOTALL | re.IGNORECASE
-)
-
-
-def collapse_whitespace(page_html: str) -> str:
-    """`page_html` without indentation and blank lines: the same page, half a KiB lighter.
-
-    Templates indent for their readers; browsers show a run of spaces and line breaks as one
-    space, so each run that starts a line becomes a single line break.
-    """
-    return _KEPT_OR_INDENT.sub(lambda match: match.group(1) or "\n", page_html)

@@ -19,10 +19,8 @@ from zoneinfo import ZoneInfo
 
 import jsonschema
 
-from vigie import breach, placeholders, safety, securitytxt
 from vigie import messages as msg
 from vigie.derive import apply_update
-from vigie.load import name_reason
 from vigie.messages import Problem, SourceError
 from vigie.model import (
     INCIDENT_STATUSES,
@@ -46,12 +44,15 @@ from vigie.model import (
     Status,
     Update,
 )
+from vigie.outputs import securitytxt
+from vigie.sources import breach, placeholders, safety
+from vigie.sources.load import name_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from vigie.load import Document, IncidentSources, Sources, UpdateSource
-    from vigie.render import MarkdownRenderer
+    from vigie.markup import MarkdownRenderer
+    from vigie.sources.load import Document, IncidentSources, Sources, UpdateSource
 
 SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # identifiers, in the schemas
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -60,7 +61,9 @@ DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 @cache
 def schema(name: str) -> dict[str, Any]:
     """One of the shipped JSON Schemas: `incident`, `update` or `faq`."""
-    text = resources.files("vigie").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    text = (
+        resources.files("vigie.sources").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    )
     return json.loads(text)
 
 

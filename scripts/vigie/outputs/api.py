@@ -11,15 +11,16 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from vigie import feeds, french
+from vigie import french, urls
 from vigie.model import ComponentStatus, Impact, Status
+from vigie.outputs import feeds
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from vigie.derive import IncidentView, SiteView, Version
-    from vigie.feeds import MarkdownToHtml
     from vigie.model import Component, Settings, Update
+    from vigie.outputs.feeds import MarkdownToHtml
 
 INCIDENTS_LIMIT = 50
 PAGE_ID_LENGTH = 12
@@ -50,7 +51,7 @@ Json = dict[str, Any]
 
 def page_id(settings: Settings) -> str:
     """12 lowercase letters and digits, like Statuspage's ids, from the site's domain only."""
-    digest = hashlib.sha256(feeds.domain(settings).encode()).digest()
+    digest = hashlib.sha256(urls.domain(settings).encode()).digest()
     number = int.from_bytes(digest, "big")
     digits = []
     for _ in range(PAGE_ID_LENGTH):
@@ -76,7 +77,7 @@ class _Api:
         self.page: Json = {
             "id": self.page_id,
             "name": self.settings.site_name,
-            "url": feeds.site_root(self.settings).rstrip("/"),
+            "url": urls.site_root(self.settings).rstrip("/"),
             "time_zone": self.settings.timezone,
             "updated_at": timestamp(updated, self.settings),
         }
@@ -151,11 +152,11 @@ class _Api:
             "custom_tweet": None,
             "tweet_id": None,
             "x_title": update.title,
-            "x_url": feeds.permalink(self.settings, update),
-            "x_feed_id": feeds.entry_id(self.settings, update),
+            "x_url": urls.permalink(self.settings, update),
+            "x_feed_id": urls.entry_id(self.settings, update),
             "x_body_html": feeds.absolute_urls(
                 str(self.markdown(update.body)),
-                feeds.incident_page(self.settings, view.incident.id),
+                urls.incident_page(self.settings, view.incident.id),
             ),
             "x_corrections": [
                 {"date": timestamp(c.date, self.settings), "reason": c.reason}
@@ -181,7 +182,7 @@ class _Api:
         ]
         monitoring = next((u.date for u in view.updates if u.status is Status.MONITORING), None)
         resolved = incident.resolved if view.is_resolved else None
-        url = feeds.incident_page(self.settings, incident.id)
+        url = urls.incident_page(self.settings, incident.id)
         return {
             "id": incident.id,
             "name": incident.title,
@@ -205,10 +206,10 @@ class _Api:
             "x_data_exposed": self._data(state.data_exposed),
             "x_data_not_exposed": self._data(state.data_not_exposed),
             "x_feeds": {
-                "rss": feeds.absolute(self.settings, feeds.incident_feed(incident.id, "rss")),
-                "atom": feeds.absolute(self.settings, feeds.incident_feed(incident.id, "atom")),
+                "rss": urls.absolute(self.settings, urls.incident_feed(incident.id, "rss")),
+                "atom": urls.absolute(self.settings, urls.incident_feed(incident.id, "atom")),
             },
-            "x_notice": feeds.absolute(self.settings, f"incidents/{incident.id}/notice.json"),
+            "x_notice": urls.absolute(self.settings, f"incidents/{incident.id}/notice.json"),
             "x_communications": [
                 {
                     "id": message.id,

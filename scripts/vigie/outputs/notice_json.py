@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from vigie import feeds, french
+from vigie import french, urls
 from vigie.model import Kind
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def notice_document(view: IncidentView, settings: Settings) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "id": incident.id,
-        "url": feeds.incident_page(settings, incident.id),
+        "url": urls.incident_page(settings, incident.id),
         "title": incident.title,
         "summary": incident.summary,
         "kind": incident.kind.value,

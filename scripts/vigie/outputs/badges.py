@@ -9,7 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from vigie import french, render
+from vigie import french, states
 
 if TYPE_CHECKING:
     from vigie.derive import SiteView
@@ -126,10 +126,10 @@ def badge(label: str, value: str, level: str) -> bytes:
 def files(view: SiteView) -> dict[str, bytes]:
     """The site's badge and one badge per service, by their paths in the site."""
     settings = view.site.settings
-    level = render.IMPACT_LEVELS[view.indicator][0]
+    level = states.IMPACT_LEVELS[view.indicator][0]
     result = {SITE_BADGE: badge(settings.organisation, french.OVERALL[view.indicator], level)}
     for component, status in view.component_states:
         result[component_badge(component.id)] = badge(
-            component.name, french.COMPONENT_STATUS[status], render.LEVELS[status][0]
+            component.name, french.COMPONENT_STATUS[status], states.LEVELS[status][0]
         )
     return dict(sorted(result.items()))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event
 
-from vigie import feeds, french
+from vigie import french, urls
 from vigie.model import Status
 
 if TYPE_CHECKING:
@@ -31,9 +31,9 @@ def _event(view: IncidentView, site: SiteView) -> Event:
     incident = view.incident
     start = french.local(incident.planned_start or incident.started, settings.timezone)
     end = french.local(incident.planned_end or start, settings.timezone)
-    url = feeds.incident_page(settings, incident.id)
+    url = urls.incident_page(settings, incident.id)
     event = Event()
-    event.add("uid", f"{incident.id}@{feeds.domain(settings)}")
+    event.add("uid", f"{incident.id}@{urls.domain(settings)}")
     event.add("dtstamp", french.local(view.last_update.date, settings.timezone))
     event.add("last-modified", french.local(view.last_update.date, settings.timezone))
     event.add("sequence", len(view.updates) - 1)

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vigie import messages as msg
-from vigie.load import UPDATE_NAME, parse_update
 from vigie.messages import Problem
-from vigie.validate import parse_datetime
+from vigie.sources.load import UPDATE_NAME, parse_update
+from vigie.sources.validate import parse_datetime
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from vigie.load import IncidentSources, Sources, UpdateSource
+    from vigie.sources.load import IncidentSources, Sources, UpdateSource
 
 
 class HistoryError(Exception):

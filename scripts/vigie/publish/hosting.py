@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from vigie import csp
+from vigie.outputs import csp
 
 if TYPE_CHECKING:
     from pathlib import Path

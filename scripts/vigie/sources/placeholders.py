@@ -15,7 +15,7 @@ from vigie.messages import Problem
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from vigie.load import Document, UpdateSource
+    from vigie.sources.load import Document, UpdateSource
 
 PLACEHOLDER = re.compile(r"\[\[\s*à compléter\s*:?\s*(?P<what>[^\]]*?)\s*\]\]", re.IGNORECASE)
 

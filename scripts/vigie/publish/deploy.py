@@ -34,8 +34,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vigie import hosting, manifest
 from vigie import messages as msg
+from vigie.publish import hosting, manifest
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from vigie import french
 from vigie import messages as msg
-from vigie.load import SLUG, parse_yaml, read_text
 from vigie.model import Kind, Status
+from vigie.sources.load import SLUG, parse_yaml, read_text
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -38,7 +38,7 @@ class WorkflowError(Exception):
 
 
 def _template(name: str) -> str:
-    return resources.files("vigie").joinpath(f"scaffold/{name}").read_text("utf-8")
+    return resources.files("vigie.sources").joinpath(f"scaffold/{name}").read_text("utf-8")
 
 
 def slugify(text: str, fallback: str = "mise-a-jour") -> str:

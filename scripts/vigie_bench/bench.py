@@ -1,4 +1,4 @@
-"""`python -m vigie.bench`: Vigie's build time and memory against plain Material, as history grows.
+"""`python -m vigie_bench.bench`: Vigie's build time and memory against plain Material.
 
 For each size, synthetic sources are generated from a seed in Vigie's own format; the same
 pages (home, incidents, every version, timeline, history, FAQ) are also written as plain
@@ -34,7 +34,7 @@ import yaml
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-    from vigie.render import GeneratedPage
+    from vigie.pages.site import GeneratedPage
 
 REPO = Path(__file__).resolve().parents[2]
 SIZES = (10, 100, 1000)
@@ -757,7 +757,7 @@ def plain_command(plain: Path) -> list[str]:
 
 def write_plain_command(repo: Path, plain: Path) -> list[str]:
     """This module, in a process of its own, writing the plain Material site for `repo`."""
-    return [sys.executable, "-m", "vigie.bench", "--write-plain", str(repo), str(plain)]
+    return [sys.executable, "-m", "vigie_bench.bench", "--write-plain", str(repo), str(plain)]
 
 
 def run_lanes(
@@ -1117,7 +1117,7 @@ def report(
         "de 150 à 300 mots par incident, avec un intertitre, une liste et un lien ; "
         f"{FAQ_PER_INCIDENT} questions de FAQ par incident ; la plupart résolus, quelques-uns "
         "en cours) sont générées au format de Vigie, de façon déterministe à partir d'une "
-        "graine (`python -m vigie.bench`, fonction `make_repo`). Les mêmes pages (accueil, "
+        "graine (`python -m vigie_bench.bench`, fonction `make_repo`). Les mêmes pages (accueil, "
         "chaque incident, chaque version `incidents/<id>/versions/<n>/`, chronologie, "
         "historique, FAQ, pages rédigées) sont aussi écrites en Markdown ordinaire avec le "
         "même texte, pour Material sans Vigie : mêmes réglages de thème (sans les gabarits "
@@ -1155,9 +1155,9 @@ def report(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `python -m vigie.bench`."""
+    """Entry point of `python -m vigie_bench.bench`."""
     parser = argparse.ArgumentParser(
-        prog="python -m vigie.bench", description="Mesure Vigie contre Material seul."
+        prog="python -m vigie_bench.bench", description="Mesure Vigie contre Material seul."
     )
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="ex. 10,100,1000")
     parser.add_argument("--runs", type=int, default=3, help="passes par taille (médiane)")
@@ -1232,13 +1232,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     weight = ""
     if not args.no_weight:
         # « Poids des pages » (issue 7): incident pages of the sites just built, in Chromium.
-        from vigie import pageweight
+        from vigie_bench import pageweight
 
         _say("Poids des pages (Chromium)")
         weight = "\n" + pageweight.bench_section(work, sizes)
     words = sys.argv[1:] if argv is None else list(argv)
     command = "make bench" if os.environ.get("MAKELEVEL") and not words else ""
-    command = command or shlex.join(["python", "-m", "vigie.bench", *words])
+    command = command or shlex.join(["python", "-m", "vigie_bench.bench", *words])
     text = report(
         results,
         rebuild,

@@ -1,0 +1,70 @@
+"""Staff-written Markdown to HTML: one engine, shared by the checks and the pages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+
+class _ShiftHeadings(Treeprocessor):
+    """Staff text sits under a heading of the page: its own headings start one level below.
+
+    Update bodies sit under an h3, so `# Titre` and `## Titre` become h4; the text of a
+    section (« Ce qui s'est passé », FAQ answers…) sits under an h2, so they become h3.
+    """
+
+    below = 3  # the level of the page heading the text sits under
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            if len(element.tag) == 2 and element.tag[0] == "h" and element.tag[1] in "123456":
+                level = int(element.tag[1]) + self.below - 1
+                element.tag = f"h{max(self.below + 1, min(6, level))}"
+
+
+class _ShiftHeadingsExtension(Extension):
+    def __init__(self) -> None:
+        super().__init__()
+        self.shift: _ShiftHeadings | None = None
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+        self.shift = _ShiftHeadings(md)
+        md.treeprocessors.register(self.shift, "vigie_shift_headings", 0)
+
+
+class MarkdownRenderer:
+    """Renders staff-written Markdown to HTML once per distinct text."""
+
+    EXTENSIONS = ("tables", "sane_lists", "attr_list", "admonition", "smarty")
+
+    def __init__(self) -> None:
+        self._headings = _ShiftHeadingsExtension()
+        self._markdown = markdown.Markdown(
+            extensions=[*self.EXTENSIONS, self._headings],
+            extension_configs={"smarty": {"smart_quotes": False}},
+        )
+        self._cache: dict[tuple[str, int], Markup] = {}
+
+    def forget(self) -> None:
+        """Let go of every HTML rendered so far (each text is rendered again if asked)."""
+        self._cache.clear()
+
+    def html(self, text: str, below: int = 3) -> Markup:
+        """The HTML of `text`, marked safe for templates that escape everything else.
+
+        `below` is the level of the page heading the text sits under (`| markdown(2)` in a
+        template, for text right under an h2): the text's own headings start one level lower.
+        """
+        key = (text, below)
+        if key not in self._cache:
+            assert self._headings.shift is not None
+            self._headings.shift.below = below
+            self._cache[key] = Markup(self._markdown.reset().convert(text))
+        return self._cache[key]

@@ -1,0 +1,380 @@
+"""The incident notice and its permanent versions, ready for `overrides/vigie/incident.html`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vigie import french, urls
+from vigie.model import Kind, Status
+from vigie.pages.rows import (
+    Badge,
+    ComponentRow,
+    CorrectionRow,
+    DataRow,
+    FaqRow,
+    UpdateRow,
+    When,
+    component_rows,
+    data_rows,
+    status_badge,
+    update_row,
+    when_of,
+)
+from vigie.urls import faq_anchor, incident_url, version_url
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from datetime import datetime
+
+    from vigie.derive import IncidentView
+    from vigie.model import FaqEntry, NoticeState, Party, Settings
+    from vigie.outputs.feeds import FeedLink
+
+
+# The incident page shows its newest update in full; earlier ones are one line each, linking
+# to the version page that shows them in full (GOV.UK's "updates to this page" pattern).
+# One, not two: with two, the example breach notice weighs 8.0 KiB of gzip and 339 of the
+# 1,000 synthetic notices of `vigie_bench.pageweight` (up to 8.5) go over issue 7's 8 KiB budget
+# for a repeat visit; with one, the largest of them weighs 7.9.
+LATEST_IN_FULL = 1
+
+
+@dataclass(frozen=True)
+class AuthorityRow:
+    name: str
+    when: When
+    note: str
+
+
+@dataclass(frozen=True)
+class EarlierUpdateRow:
+    """An earlier update on the incident page: one line, its full text on its version page."""
+
+    anchor: str  # the update's public anchor, kept on the incident page
+    title: str
+    badge: Badge
+    when: When
+    version: int
+    url: str  # the version page that shows it in full, at the same anchor
+    corrections: tuple[CorrectionRow, ...]
+    draft_label: str = ""
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """One line of the "Historique des versions" block."""
+
+    number: int
+    url: str
+    when: When
+    badge: Badge
+    title: str
+    changes: tuple[str, ...]
+    corrections: tuple[CorrectionRow, ...]
+    is_shown: bool
+
+
+@dataclass(frozen=True)
+class CommunicationRow:
+    when: When
+    channel: str
+    sender: str
+    subject: str
+    audience: str
+
+
+@dataclass(frozen=True)
+class PartyRow:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class BreachSections:
+    """What a personal-data breach notice adds (GDPR art. 34), ready to show."""
+
+    discovered: When | None
+    exposure_start: When | None
+    exposure_end: When | None
+    concerned: str
+    individual_notice: str
+    consequences: tuple[str, ...]
+    planned_measures: tuple[str, ...]
+    controller: PartyRow | None
+    processor: PartyRow | None
+    rights: str
+    communications: tuple[CommunicationRow, ...]
+    never_ask: tuple[str, ...]
+    data_summary: str  # one sentence for "L'essentiel"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """The incident page, or one of its permanent versions."""
+
+    title: str
+    summary: str
+    kind: str
+    badge: Badge
+    impact: str
+    started: When
+    resolved: When | None
+    what_happened: str
+    data_exposed: tuple[DataRow, ...]
+    data_not_exposed: tuple[DataRow, ...]
+    components: tuple[ComponentRow, ...]
+    measures: tuple[str, ...]
+    authorities: tuple[AuthorityRow, ...]
+    recommendations: tuple[str, ...]
+    contact_name: str
+    contact_email: str
+    contact_url: str
+    contact_phone: str
+    updates: tuple[UpdateRow, ...]  # every update up to the version shown, newest first
+    faq: tuple[FaqRow, ...]
+    versions: tuple[VersionRow, ...]  # newest first, up to the one shown
+    in_full: tuple[UpdateRow, ...]  # the updates the page shows in full, newest first
+    earlier: tuple[EarlierUpdateRow, ...]  # the others, one line each (incident page only)
+    is_version_page: bool  # /versions/<n>/, the archive, rather than the incident page
+    history_url: str  # the version history, on the page of the newest version
+    version: int
+    version_when: When
+    version_count: int
+    current_url: str
+    is_current: bool
+    feeds: tuple[FeedLink, ...] = ()  # the incident's own feeds, for its page
+    breach: BreachSections | None = None  # only for personal-data breaches
+    consequences_title: str = "Conséquences sur nos services"
+    draft_label: str = ""  # a draft incident, in a preview
+    postmortem: str = ""  # Markdown of the latest post-incident review, if any
+    planned_start: When | None = None  # planned maintenance
+    planned_end: When | None = None
+
+
+def _incident_faq_links(entries: Iterable[FaqEntry]) -> tuple[FaqRow, ...]:
+    """An incident's questions as its page lists them: each links to its answer on /faq/.
+
+    The page keeps the anchors it had when it showed the answers (`#faq-<id>`).
+    """
+    return tuple(
+        FaqRow(f"faq-{e.id}", e.question, e.answer, f"faq/#{faq_anchor(e)}") for e in entries
+    )
+
+
+def _earlier_row(row: UpdateRow, version: int, incident_id: str) -> EarlierUpdateRow:
+    return EarlierUpdateRow(
+        anchor=row.anchor,
+        title=row.title,
+        badge=row.badge,
+        when=row.when,
+        version=version,
+        url=f"{version_url(incident_id, version)}#{row.anchor}",
+        corrections=row.corrections,
+        draft_label=row.draft_label,
+    )
+
+
+def notice(view: IncidentView, settings: Settings, number: int | None = None) -> Notice:
+    """The incident notice at version `number` (the current one when None)."""
+    count = len(view.versions)
+    version = view.versions[(number or count) - 1]
+    state = version.state
+    incident = view.incident
+    update_rows = []
+    version_rows = []
+    previous = incident.initial
+    for v in view.versions[: version.number]:
+        badge = status_badge(view, v.state)
+        row = update_row(view, v.update, settings, badge)
+        update_rows.append(row)
+        version_rows.append(
+            VersionRow(
+                number=v.number,
+                url=version_url(incident.id, v.number),
+                when=row.when,
+                badge=badge,
+                title=v.update.title,
+                changes=describe_changes(previous, v.state, settings),
+                corrections=row.corrections,
+                is_shown=v.number == version.number,
+            )
+        )
+        previous = v.state
+    is_current = version.number == count
+    # Newest first. A version page is the archive: it shows every update in full.
+    updates = tuple(reversed(update_rows))
+    in_full = updates if number else updates[:LATEST_IN_FULL]
+    earlier = tuple(
+        _earlier_row(row, version.number - index, incident.id)
+        for index, row in enumerate(updates)
+        if index >= len(in_full)
+    )
+    resolved = incident.resolved if is_current or state.status.is_closed else None  # type: ignore[union-attr]
+    return Notice(
+        title=incident.title,
+        summary=incident.summary,
+        kind=french.label(incident.kind),
+        badge=status_badge(view, state),
+        impact=french.label(state.impact),
+        started=when_of(incident.started, settings),
+        resolved=when_of(resolved, settings) if resolved else None,
+        what_happened=state.what_happened,
+        data_exposed=data_rows(state.data_exposed, settings),
+        data_not_exposed=data_rows(state.data_not_exposed, settings),
+        components=component_rows(state.components, settings),
+        measures=state.measures,
+        authorities=tuple(
+            AuthorityRow(a.name, when_of(a.date, settings), a.note)
+            for a in sorted(state.authorities, key=lambda a: (a.date, a.name))
+        ),
+        recommendations=state.recommendations,
+        contact_name=incident.contact.name,
+        contact_email=incident.contact.email,
+        contact_url=incident.contact.url,
+        contact_phone=incident.contact.phone,
+        updates=updates,
+        faq=_incident_faq_links(incident.faq),
+        versions=tuple(reversed(version_rows)),
+        in_full=in_full,
+        earlier=earlier,
+        is_version_page=bool(number),
+        history_url=f"{version_url(incident.id, count)}#versions",
+        version=version.number,
+        version_when=when_of(version.update.date, settings),
+        version_count=count,
+        current_url=incident_url(incident.id),
+        is_current=is_current,
+        feeds=urls.incident_links(settings, incident.id, incident.title),
+        breach=breach_sections(view, state, None if is_current else version.update.date, settings)
+        if incident.kind == Kind.DATA_BREACH
+        else None,
+        consequences_title="Conséquences possibles"
+        if incident.kind == Kind.DATA_BREACH
+        else "Conséquences sur nos services",
+        draft_label="BROUILLON : incident non publié" if incident.draft else "",
+        postmortem=next(
+            (
+                v.update.body
+                for v in reversed(view.versions[: version.number])
+                if v.update.status == Status.POSTMORTEM
+            ),
+            "",
+        ),
+        planned_start=when_of(incident.planned_start, settings) if incident.planned_start else None,
+        planned_end=when_of(incident.planned_end, settings) if incident.planned_end else None,
+    )
+
+
+CHANNELS = {"courrier": "Courrier", "email": "E-mail", "sms": "SMS"}
+
+
+def breach_sections(
+    view: IncidentView, state: NoticeState, until: datetime | None, settings: Settings
+) -> BreachSections:
+    """The art. 34 sections of `state`, with the messages sent up to `until` (None: all).
+
+    The current notice lists every message; a permanent version page lists only those
+    sent before it was published, so that it never changes afterwards.
+    """
+    breach = state.breach
+
+    def when(moment: datetime | None) -> When | None:
+        return when_of(moment, settings) if moment else None
+
+    def party(value: Party | None) -> PartyRow | None:
+        return PartyRow(value.name, value.role) if value else None
+
+    return BreachSections(
+        discovered=when(breach.discovered),
+        exposure_start=when(breach.exposure_start),
+        exposure_end=when(breach.exposure_end),
+        concerned=breach.concerned,
+        individual_notice=breach.individual_notice,
+        consequences=breach.consequences,
+        planned_measures=breach.planned_measures,
+        controller=party(breach.controller),
+        processor=party(breach.processor),
+        rights=breach.rights,
+        communications=tuple(
+            CommunicationRow(
+                when_of(c.date, settings),
+                CHANNELS.get(c.channel, c.channel),
+                c.sender,
+                c.subject,
+                c.audience,
+            )
+            for c in view.incident.communications
+            if until is None or c.date <= until
+        ),
+        never_ask=settings.never_ask,
+        data_summary=data_summary(state, settings),
+    )
+
+
+def data_summary(state: NoticeState, settings: Settings) -> str:
+    """Exposed and spared data categories in one sentence, sensitive ones flagged."""
+
+    def words(ids: Iterable[str], flag_sensitive: bool) -> str:
+        labels = []
+        for category in (settings.data_category(i) for i in ids):
+            sensitive = " (donnée sensible)" if flag_sensitive and category.sensitive else ""
+            labels.append(french.lower_first(category.label) + sensitive)
+        return ", ".join(labels)
+
+    exposed = words(state.data_exposed, flag_sensitive=True)
+    sentence = f"Exposées : {exposed}." if exposed else "Aucune donnée exposée connue à ce jour."
+    if state.data_not_exposed:
+        sentence += f" Non concernées : {words(state.data_not_exposed, flag_sensitive=False)}."
+    return sentence
+
+
+def describe_changes(
+    before: NoticeState, after: NoticeState, settings: Settings
+) -> tuple[str, ...]:
+    """What one version changed in the notice, in French words."""
+    changes = []
+    if before.status is None:
+        changes.append("Première publication de l'avis")
+    if after.status != before.status and after.status is not None:
+        old = f"{french.lower_first(french.label(before.status))} → " if before.status else ""
+        changes.append(f"Statut : {old}{french.lower_first(french.label(after.status))}")
+    if after.impact != before.impact:
+        old_impact, new_impact = french.label(before.impact), french.label(after.impact)
+        changes.append(
+            f"Gravité : {french.lower_first(old_impact)} → {french.lower_first(new_impact)}"
+        )
+    old_components, new_components = dict(before.components), dict(after.components)
+    for component in settings.components:
+        old_state, new_state = old_components.get(component.id), new_components.get(component.id)
+        if new_state is not None and new_state != old_state:
+            old = f"{french.lower_first(french.label(old_state))} → " if old_state else ""
+            changes.append(f"{component.name} : {old}{french.lower_first(french.label(new_state))}")
+    for old_ids, new_ids, words in (
+        (before.data_exposed, after.data_exposed, "Donnée exposée"),
+        (before.data_not_exposed, after.data_not_exposed, "Donnée non exposée"),
+    ):
+        for category in settings.data_categories:
+            label = french.lower_first(category.label)
+            if category.id in new_ids and category.id not in old_ids:
+                changes.append(f"{words} ajoutée : {label}")
+            elif category.id in old_ids and category.id not in new_ids:
+                changes.append(f"{words} retirée : {label}")
+    for authority in after.authorities[len(before.authorities) :]:
+        day = french.date_text(french.local(authority.date, settings.timezone))
+        changes.append(f"Autorité informée : {authority.name}, le {day}")
+    added_measures = len(after.measures) - len(before.measures)
+    if added_measures:
+        measures = french.count(added_measures, "mesure ajoutée", "mesures ajoutées")
+        changes.append(f"Ce que nous avons fait : {measures}")
+    if after.recommendations != before.recommendations:
+        added = len(set(after.recommendations) - set(before.recommendations))
+        removed = len(set(before.recommendations) - set(after.recommendations))
+        parts = [
+            french.count(added, "ajoutée", "ajoutées") if added else "",
+            french.count(removed, "retirée", "retirées") if removed else "",
+        ]
+        changes.append("Recommandations : " + (", ".join(p for p in parts if p) or "réordonnées"))
+    if after.what_happened != before.what_happened and before.what_happened:
+        changes.append("« Ce qui s'est passé » mis à jour")
+    return tuple(changes)

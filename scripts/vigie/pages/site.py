@@ -1,0 +1,137 @@
+"""The pages Vigie adds to the MkDocs site, each with what its template shows."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from vigie import french
+from vigie.pages.lists import faq, history, home, timeline
+from vigie.pages.notice import notice
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+
+    from vigie.derive import SiteView
+    from vigie.model import Settings
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """One page Vigie adds to the MkDocs site."""
+
+    uri: str
+    title: str
+    template: str
+    # What the template shows, made when the page is rendered and then let go: the notices
+    # of 11,000 version pages held at once would not fit in the build's memory budget.
+    make_context: Callable[[], Any]
+    search_text: str
+    searchable: bool = True
+    source: str = ""
+    in_nav: bool = False
+    updated: str = ""  # YYYY-MM-DD of the newest thing the page says: the sitemap's lastmod
+
+    @property
+    def context(self) -> Any:
+        return self.make_context()
+
+    @property
+    def markdown(self) -> str:
+        meta: dict[str, Any] = {"title": self.title, "template": self.template}
+        if not self.searchable:
+            meta["search"] = {"exclude": True}
+        return f"---\n{yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)}---\n"
+
+    @property
+    def search_html(self) -> str:
+        """The only text MkDocs sees as page content: what search indexes."""
+        return f"<p>{html.escape(self.search_text)}</p>"
+
+
+def _day_iso(moment: datetime | None, settings: Settings) -> str:
+    return french.local(moment, settings.timezone).date().isoformat() if moment else ""
+
+
+def site_updated(view: SiteView) -> str:
+    """Date of the newest published update (YYYY-MM-DD), for pages that follow the site."""
+    return _day_iso(view.updated_at, view.site.settings)
+
+
+def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
+    """Every page Vigie generates, with what its template shows."""
+    settings = view.site.settings
+    updated = site_updated(view)
+    result = [
+        GeneratedPage(
+            "index.md",
+            "État des services",
+            "vigie/home.html",
+            partial(home, view),
+            f"État des services et incidents en cours de {settings.organisation}.",
+            in_nav=True,
+            updated=updated,
+        ),
+        GeneratedPage(
+            "timeline.md",
+            "Chronologie",
+            "vigie/timeline.html",
+            partial(timeline, view),
+            "Toutes les mises à jour publiées, de la plus récente à la plus ancienne.",
+            in_nav=True,
+            updated=updated,
+        ),
+        GeneratedPage(
+            "history.md",
+            "Historique des incidents",
+            "vigie/history.html",
+            partial(history, view),
+            "Tous les incidents, mois par mois, avec leur durée.",
+            in_nav=True,
+            updated=updated,
+        ),
+        GeneratedPage(
+            "faq.md",
+            "Questions fréquentes",
+            "vigie/faq.html",
+            partial(faq, view),
+            " ".join(
+                e.question
+                for e in (*view.site.faq, *(f for i in view.incidents for f in i.incident.faq))
+            ),
+            in_nav=True,
+            updated=updated,
+        ),
+    ]
+    for incident in view.incidents:
+        source = str(incident.incident.source / "incident.yml")
+        result.append(
+            GeneratedPage(
+                f"incidents/{incident.incident.id}/index.md",
+                incident.incident.title,
+                "vigie/incident.html",
+                partial(notice, incident, settings),
+                incident.incident.summary,
+                source=source,
+                updated=_day_iso(incident.last_update.date, settings),
+            )
+        )
+        for version in incident.versions:
+            result.append(
+                GeneratedPage(
+                    f"incidents/{incident.incident.id}/versions/{version.number}.md",
+                    f"{incident.incident.title} — version {version.number}",
+                    "vigie/incident.html",
+                    partial(notice, incident, settings, version.number),
+                    incident.incident.summary,
+                    searchable=False,
+                    source=source,
+                    updated=_day_iso(version.update.date, settings),
+                )
+            )
+    return tuple(result)

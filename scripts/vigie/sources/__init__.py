@@ -1,0 +1,1 @@
+"""Read and judge what staff wrote: sources, settings, the published record."""

@@ -1,0 +1,1 @@
+"""Vigie's benchmarks: build time, memory and page weight against plain Material."""
