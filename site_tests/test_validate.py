@@ -10,7 +10,8 @@ from conftest import copy_repo
 from vigie.messages import SourceError
 from vigie.plugin import load_site
 from vigie.sources.load import load_sources
-from vigie.sources.validate import check_schemas_match_model, validate
+from vigie.sources.structure import check_schemas_match_model
+from vigie.sources.validate import validate
 
 if TYPE_CHECKING:
     from pathlib import Path

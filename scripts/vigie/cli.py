@@ -21,8 +21,9 @@ from vigie.model import Kind, Status
 from vigie.publish import deploy, hosting, manifest
 from vigie.sources import guard as guard_module
 from vigie.sources import workflow
+from vigie.sources.dates import parse_datetime
 from vigie.sources.load import load_sources
-from vigie.sources.validate import parse_datetime, validate
+from vigie.sources.validate import validate
 
 if TYPE_CHECKING:
     from vigie.plugin import Checked

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from vigie import messages as msg
 from vigie.messages import Problem
+from vigie.sources.dates import parse_datetime
 from vigie.sources.load import UPDATE_NAME, parse_update
-from vigie.sources.validate import parse_datetime
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -1,0 +1,142 @@
+"""Judge the shape of each source document against the JSON Schemas shipped in `schemas/`.
+
+Required fields, unknown fields, types and closed vocabularies: the same files editors use
+to complete and check what staff type, explained here in staff's words at the right line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import jsonschema
+
+from vigie import messages as msg
+from vigie.messages import Problem
+from vigie.model import ComponentStatus, Impact, Kind, Status
+from vigie.sources.load import name_reason
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from vigie.sources.load import Document
+
+SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # identifiers, in the schemas
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """One of the shipped JSON Schemas: `incident`, `update`, `faq` or `communications`."""
+    text = (
+        resources.files("vigie.sources").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    )
+    return json.loads(text)
+
+
+@cache
+def _validator(name: str) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(name))
+
+
+def _field_name(path: tuple[str | int, ...]) -> str:
+    return ".".join(str(key) for key in path if isinstance(key, str)) or "(racine)"
+
+
+def _example(subschema: dict[str, Any], root: dict[str, Any]) -> str:
+    if "$ref" in subschema:
+        subschema = root["$defs"][subschema["$ref"].rsplit("/", 1)[-1]]
+    if "x-example" in subschema:
+        return str(subschema["x-example"])
+    if "enum" in subschema:
+        return str(subschema["enum"][0])
+    return "…"
+
+
+def _type_name(value: Any) -> str:
+    names = {str: "string", bool: "boolean", list: "array", dict: "object", int: "integer"}
+    name = names.get(type(value), "number" if isinstance(value, float) else "null")
+    return msg.TYPE_NAMES[name]
+
+
+def structure_problems(doc: Document, schema_name: str) -> Iterator[Problem]:
+    """Every way `doc` departs from its JSON Schema, in staff's words."""
+    root = schema(schema_name)
+    for error in _validator(schema_name).iter_errors(doc.data):
+        path = tuple(error.absolute_path)
+        field = _field_name(path)
+        kind = error.validator
+        if kind == "required":
+            for name in error.validator_value:
+                if name not in error.instance:
+                    example = f"{name}: {_example(error.schema['properties'][name], root)}"
+                    yield Problem(
+                        doc.path,
+                        doc.line(*path),
+                        msg.REQUIRED.format(field=name, example=example),
+                    )
+        elif kind == "additionalProperties" and error.schema.get("properties") is not None:
+            allowed = sorted(error.schema["properties"])
+            for name in error.instance:
+                if name in allowed:
+                    continue
+                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+                hint = (
+                    msg.DID_YOU_MEAN.format(suggestion=close[0])
+                    if close
+                    else msg.ALLOWED_FIELDS.format(allowed=", ".join(allowed))
+                )
+                yield Problem(
+                    doc.path,
+                    doc.key_line(*path, name),
+                    msg.UNKNOWN_FIELD.format(field=name, hint=hint),
+                )
+        elif kind == "type" and error.schema.get("format") == "date-time":
+            yield Problem(doc.path, doc.line(*path), msg.NOT_A_DATE.format(value=error.instance))
+        elif kind == "type":
+            expected = error.validator_value
+            expected = expected[0] if isinstance(expected, list) else expected
+            yield Problem(
+                doc.path,
+                doc.line(*path),
+                msg.WRONG_TYPE.format(
+                    field=field,
+                    expected=msg.TYPE_NAMES[expected],
+                    found=_type_name(error.instance),
+                ),
+            )
+        elif kind == "enum":
+            allowed = error.schema.get("x-allowed") or ", ".join(
+                str(v) for v in error.validator_value
+            )
+            yield Problem(
+                doc.path,
+                doc.line(*path),
+                msg.UNKNOWN_VALUE.format(value=error.instance, field=field, allowed=allowed),
+            )
+        elif kind == "minLength":
+            yield Problem(doc.path, doc.line(*path), msg.EMPTY_VALUE.format(field=field))
+        elif kind == "uniqueItems":
+            yield Problem(doc.path, doc.line(*path), msg.DUPLICATE_VALUE.format(field=field))
+        else:
+            message = msg.BAD_FORMAT.format(
+                field=field, value=error.instance, example=_example(error.schema, root)
+            )
+            reason = name_reason(error.instance) if isinstance(error.instance, str) else None
+            if kind == "pattern" and error.validator_value == SLUG_PATTERN and reason:
+                message = msg.NAME_REASON.format(message=message, reason=reason)
+            yield Problem(doc.path, doc.line(*path), message)
+
+
+def check_schemas_match_model() -> list[str]:
+    """Closed vocabularies in the schemas that differ from the model's enums (for tests)."""
+    incident, update = schema("incident"), schema("update")
+    pairs = [
+        (incident["properties"]["kind"]["enum"], Kind),
+        (incident["properties"]["impact"]["enum"], Impact),
+        (update["properties"]["status"]["enum"], Status),
+        (incident["$defs"]["components"]["additionalProperties"]["enum"], ComponentStatus),
+    ]
+    return [enum.__name__ for values, enum in pairs if sorted(values) != sorted(enum)]
