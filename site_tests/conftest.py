@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from bs4 import BeautifulSoup
 
+from vigie_bench.browser import CHROMIUM, CHROMIUM_ARGS
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -110,24 +112,11 @@ def html_page(site: Path):
 
 # --- A real browser (README, « Lecteurs ») ------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"  # Debian's; `make test` installs it. Never `playwright install`.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Without these, Chromium itself calls Google's hosts and the privacy tests see it.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """pytest-playwright launches Debian's Chromium, headless, one browser for the session."""
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": list(CHROMIUM_ARGS)}
 
 
 class SiteHandler(SimpleHTTPRequestHandler):

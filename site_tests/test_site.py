@@ -239,9 +239,9 @@ def test_a_long_timeline_shows_the_newest_updates_and_points_to_the_history(
     tmp_path: Path,
 ) -> None:
     from vigie.pages.lists import TIMELINE_ENTRIES
-    from vigie_bench import bench
+    from vigie_bench import synth
 
-    repo = bench.make_repo(tmp_path / "repo", 11, source_repo=REPO)  # 110 updates
+    repo = synth.make_repo(tmp_path / "repo", 11, source_repo=REPO)  # 110 updates
     result = run_vigie(repo, "build")
     assert result.returncode == 0, result.stderr
     timeline = parse_html(repo / "site/timeline/index.html")

@@ -11,8 +11,8 @@ servers use), or kept as is when that is smaller (images). Three figures come ou
 - the notice's own HTML.
 
 Opening the search is measured apart: the index loads only then (vigie-search.js).
-`make bench` calls `measure_sites` through `vigie_bench.bench`; run alone, this module builds the
-example site and synthetic sites of 10 and 1,000 incidents (bench's generator) itself.
+`make bench` measures the sites it built (`measure_bench_sites`); run alone, this module builds
+the example site and synthetic sites of 10 and 1,000 incidents (`vigie_bench.synth`) itself.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import argparse
 import gzip
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -33,23 +32,15 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vigie_bench.browser import chromium
+from vigie_bench.repository import BenchError, add_repo_option, chosen_repo, copy_parts
+from vigie_bench.synth import make_repo
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-REPO = Path(__file__).resolve().parents[2]
 SIZES = (10, 1000)
 EXAMPLE_PARTS = ("mkdocs.yml", "incidents", "pages", "overrides")
-CHROMIUM = os.environ.get("VIGIE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PHONE = {"width": 360, "height": 740}
 GZIP_LEVEL = 6
 KIB = 1024
@@ -164,19 +155,6 @@ def _html_sizes(site_dir: Path) -> list[int]:
     ]
 
 
-@contextmanager
-def chromium() -> Iterator[Any]:
-    """Debian's Chromium through Playwright (a test dependency: `pip install -e '.[test]'`)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def measure_page(
     site_dir: Path, address: str, *, name: str = "", browser: Any = None
 ) -> PageWeight:
@@ -221,26 +199,14 @@ def build(repo: Path) -> Path:
     return repo / "site"
 
 
-def example_site(work: Path) -> Path:
-    """The repository's own example, copied to `work/example` and built there."""
-    repo = work / "example" / "repo"
-    if repo.exists():
-        shutil.rmtree(repo)
-    repo.mkdir(parents=True)
-    for part in EXAMPLE_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, repo / part)
-        else:
-            shutil.copy2(source, repo / part)
-    return build(repo)
+def example_site(repo: Path, work: Path) -> Path:
+    """The sources of `repo` (its incidents included), copied to `work/example` and built there."""
+    return build(copy_parts(repo, work / "example" / "repo", EXAMPLE_PARTS))
 
 
-def synthetic_site(work: Path, incidents: int) -> Path:
-    """bench's deterministic sources for `incidents` incidents, built once."""
-    from vigie_bench import bench
-
-    return build(bench.make_repo(work / f"{incidents}" / "repo", incidents))
+def synthetic_site(repo: Path, work: Path, incidents: int) -> Path:
+    """Synthetic sources for `incidents` incidents with `repo`'s settings, built once."""
+    return build(make_repo(work / f"{incidents}" / "repo", incidents, source_repo=repo))
 
 
 # --- Report -------------------------------------------------------------------------------
@@ -370,10 +336,10 @@ def replace_section(document: str, section: str) -> str:
     return document[:start] + section + ("\n" + rest if rest else "")
 
 
-def measure_sites(work: Path, sites: dict[int, Path]) -> list[PageWeight]:
-    """The example (built here) and the given synthetic sites, by number of incidents."""
+def measure_sites(repo: Path, work: Path, sites: dict[int, Path]) -> list[PageWeight]:
+    """`repo`'s example (built here) and the given synthetic sites, by number of incidents."""
     with chromium() as browser:
-        example = example_site(work)
+        example = example_site(repo, work)
         weights = [
             measure_page(example, address, name="exemple", browser=browser)
             for address in incident_pages(example)
@@ -390,18 +356,27 @@ def measure_sites(work: Path, sites: dict[int, Path]) -> list[PageWeight]:
     return weights
 
 
-def bench_section(work: Path, sizes: Sequence[int]) -> str:
-    """The section for `make bench`: the sites bench built in `work/<size>/repo/site`."""
+class NotMeasured(Exception):
+    """The page weights could not be measured: no Playwright, no Chromium, or a build failed."""
+
+
+def measure_bench_sites(repo: Path, work: Path, sizes: Sequence[int]) -> list[PageWeight]:
+    """For `make bench`: `repo`'s example and the sites the benchmark built in `work/<size>`."""
     sites = {size: work / f"{size}" / "repo" / "site" for size in sizes}
     sites = {size: site for size, site in sites.items() if (site / "index.html").is_file()}
     try:
         from playwright.sync_api import Error as BrowserError
-    except ImportError:
-        return f"{SECTION_TITLE}\n\nNon mesuré : Playwright manque (`pip install -e '.[test]'`).\n"
+    except ImportError as error:
+        raise NotMeasured("Playwright manque (`pip install -e '.[test]'`).") from error
     try:
-        return markdown_section(measure_sites(work / "pageweight", sites))
+        return measure_sites(repo, work / "pageweight", sites)
     except (BrowserError, RuntimeError) as error:
-        return f"{SECTION_TITLE}\n\nNon mesuré : {error}\n"
+        raise NotMeasured(str(error)) from error
+
+
+def unmeasured_section(reason: NotMeasured) -> str:
+    """The « Poids des pages » section when nothing could be measured, and why."""
+    return f"{SECTION_TITLE}\n\nNon mesuré : {reason}\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -410,8 +385,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m vigie_bench.pageweight",
         description="Poids d'une page d'incident : première visite, visite suivante, HTML.",
     )
+    add_repo_option(parser)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="ex. 10,1000")
-    parser.add_argument("--work", type=Path, default=REPO / "bench" / "pageweight")
+    parser.add_argument(
+        "--work", type=Path, help="dossier de travail (par défaut : bench/pageweight du dépôt)"
+    )
     parser.add_argument(
         "--reuse", action="store_true", help="mesurer les sites déjà construits dans --work"
     )
@@ -422,7 +400,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "(ex. docs/benchmarks.md)",
     )
     args = parser.parse_args(argv)
-    work = args.work.resolve()
+    try:
+        repo = chosen_repo(args.repo)
+    except BenchError as error:
+        print(error, file=sys.stderr)
+        return 2
+    work = (args.work or repo / "bench" / "pageweight").resolve()
     sites = {}
     for size in (int(s) for s in args.sizes.split(",") if s):
         existing = work / f"{size}" / "repo" / "site"
@@ -430,8 +413,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sites[size] = existing
         else:
             print(f"{size} incidents : génération et construction", file=sys.stderr, flush=True)
-            sites[size] = synthetic_site(work, size)
-    weights = measure_sites(work, sites)
+            sites[size] = synthetic_site(repo, work, size)
+    weights = measure_sites(repo, work, sites)
     section = markdown_section(weights)
     print(section)
     if args.output:
