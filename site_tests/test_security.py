@@ -16,7 +16,7 @@ from conftest import REPO, SiteHandler, copy_repo, parse_html, run_vigie
 from vigie.model import Settings
 from vigie.outputs import csp
 from vigie.plugin import load_site
-from vigie.sources import safety
+from vigie.sources import links, safety
 from vigie.sources.load import load_sources
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ SETTINGS = Settings(
     (),
     own_domains=("mutuelle-horizon.example",),
 )
-POLICY = safety.link_policy(SETTINGS)
+POLICY = links.link_policy(SETTINGS)
 EXPIRES_LINE = next(
     number
     for number, line in enumerate((REPO / "mkdocs.yml").read_text().split("\n"), start=1)
@@ -368,7 +368,7 @@ def test_a_link_host_setting_must_be_a_plain_host_name(tmp_path: Path) -> None:
     ],
 )
 def test_url_scheme_as_a_browser_reads_it(url: str, scheme: str | None) -> None:
-    assert safety.url_scheme(url) == scheme
+    assert links.url_scheme(url) == scheme
 
 
 @pytest.mark.parametrize(
@@ -387,7 +387,7 @@ def test_url_scheme_as_a_browser_reads_it(url: str, scheme: str | None) -> None:
     ],
 )
 def test_link_allowlist(url: str, allowed: bool) -> None:
-    assert (safety.link_problems(url, POLICY) == []) is allowed
+    assert (links.link_problems(url, POLICY) == []) is allowed
 
 
 @pytest.mark.parametrize(
@@ -407,7 +407,7 @@ def test_link_allowlist(url: str, allowed: bool) -> None:
     ],
 )
 def test_link_text_that_shows_another_address(text: str, url: str, misleading: bool) -> None:
-    assert (safety.link_text_problem(text, url, POLICY) is not None) is misleading
+    assert (links.link_text_problem(text, url, POLICY) is not None) is misleading
 
 
 def test_what_nh3_removes_and_no_rule_explains_is_refused_all_the_same() -> None:

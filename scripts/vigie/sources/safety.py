@@ -1,10 +1,11 @@
-"""Judge what staff wrote for what it could do to readers: HTML, addresses and outbound links.
+"""Judge what staff wrote for what it could do to readers: the HTML it makes.
 
 Every Markdown field is rendered as the site renders it, every other text field is read as
 HTML too (feeds and API consumers may show it as HTML), and nh3, a maintained sanitiser,
 decides what would have to go: whatever nh3 would remove is refused. This module explains
-each refusal in staff's words, at the line where the construct is written. Nothing is ever
-stripped silently: a source that needs cleaning is not published.
+each refusal in staff's words, at the line where the construct is written; where a link
+or an address leads is judged by `links`. Nothing is ever stripped silently: a source that
+needs cleaning is not published.
 """
 
 from __future__ import annotations
@@ -21,12 +22,23 @@ import nh3
 from vigie import messages as msg
 from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem
+from vigie.sources.links import (
+    HOSTNAME,
+    SCRIPT_SCHEMES,
+    bare_urls,
+    link_policy,
+    link_problems,
+    link_text_problem,
+    url_host,
+    url_scheme,
+)
 from vigie.sources.load import Document
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from vigie.model import Settings
+    from vigie.sources.links import LinkPolicy
     from vigie.sources.load import Sources
 
 # Fields whose text is Markdown (rendered to HTML on the site); any other text is shown
@@ -53,8 +65,7 @@ ALLOWED_ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},
     "*": set(GLOBAL_ATTRIBUTES),
 }
-URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})  # http: refused as a link below
-SCRIPT_SCHEMES = ("javascript", "vbscript", "data")
+URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})  # http: refused by `links`
 URL_ATTRIBUTES = frozenset(
     {
         "href",
@@ -87,49 +98,7 @@ ELEMENT_KINDS = {
     **dict.fromkeys(("meta", "base", "link"), "head"),
     "style": "style",
 }
-URL_SHORTENERS = frozenset(
-    {
-        "bit.ly",
-        "bitly.com",
-        "tinyurl.com",
-        "t.co",
-        "goo.gl",
-        "ow.ly",
-        "is.gd",
-        "v.gd",
-        "buff.ly",
-        "cutt.ly",
-        "rebrand.ly",
-        "tiny.cc",
-        "shorturl.at",
-        "rb.gy",
-        "t.ly",
-        "s.id",
-        "bl.ink",
-        "lnkd.in",
-        "qrco.de",
-        "short.io",
-        "shorte.st",
-        "adf.ly",
-        "urlz.fr",
-        "me.qr",
-    }
-)
-HOSTNAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
-_NUMERIC_LABEL = re.compile(r"^(?:\d+|0x[0-9a-f]*)$")  # WHATWG: such a host is an IPv4 address
-_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))  # what browsers trim from URLs
-_TAB_AND_NEWLINES = dict.fromkeys((0x09, 0x0A, 0x0D))  # what browsers remove inside URLs
-_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]+")
-_BARE_URL = re.compile(r"(?i)\bhttps?://[^\s<>\"'\]]+")  # an address a reader may copy
-_ADDRESS_TEXT = re.compile(
-    r"^(?:[a-z][a-z0-9+.-]*://|www\.)?(?:[^\s/@:]+@)?(?P<host>(?:[\w-]+\.)+[^\W\d_]{2,})"
-    r"(?::\d+)?(?:[/?#]\S*)?$",
-    re.IGNORECASE,
-)
-_EMAIL_TEXT = re.compile(r"^(?:mailto:)?(?P<address>[^\s@/]+@[\w.-]+\.\w{2,})$", re.IGNORECASE)
 _TABLE_ALIGNMENT = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
-_TRIM = " \t\n«»\"'()[]<>.,;:!?"
 # Python-Markdown slows down sharply with nesting and with many "[" in one paragraph
 # (a few thousand take minutes): texts past these limits are refused before rendering.
 MAX_INDENT = 32
@@ -137,32 +106,6 @@ MAX_BRACKETS_PER_BLOCK = 100
 MAX_BRACKETS_PER_FILE = 1000
 # Without one of these, Markdown cannot make a link, an element or an attribute of a text.
 MARKUP_SIGNS = ("<", "[", "{", "|", "&")
-
-
-@dataclass(frozen=True)
-class LinkPolicy:
-    """Where links may lead: the allowed hosts (with their subdomains) and the site's own."""
-
-    allowed_hosts: tuple[str, ...]
-    own_hosts: tuple[str, ...]
-
-    def allows(self, host: str) -> bool:
-        """True when `host` is an allowed host or one of its subdomains."""
-        return any(
-            host == allowed or host.endswith(f".{allowed}") for allowed in self.allowed_hosts
-        )
-
-    def is_own(self, host: str) -> bool:
-        """True when `host` is the site's or the organisation's own."""
-        return any(host == own or host.endswith(f".{own}") for own in self.own_hosts)
-
-
-def link_policy(settings: Settings) -> LinkPolicy:
-    """The link allowlist: own domains, the host of `site_url`, then `link_hosts`."""
-    site_host = url_host(settings.site_url) or ""
-    own = tuple(dict.fromkeys(h.lower() for h in (*settings.own_domains, site_host) if h))
-    allowed = tuple(dict.fromkeys((*own, *(h.lower() for h in settings.link_hosts))))
-    return LinkPolicy(allowed, own)
 
 
 @dataclass(frozen=True)
@@ -281,113 +224,6 @@ def _sanitised(fragment: str) -> str:
     )
 
 
-def url_scheme(url: str) -> str | None:
-    """The scheme a browser would see in `url` (lower case), however it is split or cased."""
-    cleaned = url.strip(_C0_AND_SPACE).translate(_TAB_AND_NEWLINES)
-    compact = _CONTROL_OR_SPACE.sub("", url).lower()
-    for scheme in SCRIPT_SCHEMES:  # stricter than browsers: any hidden spacing still counts
-        if compact.startswith(f"{scheme}:"):
-            return scheme
-    match = _SCHEME.match(cleaned)
-    return match.group(1).lower() if match else None
-
-
-def _authority(url: str) -> tuple[str | None, str]:
-    """The scheme (None for relative) and the authority of `url`, as a browser reads them."""
-    cleaned = _CONTROL_OR_SPACE.sub("", url).replace("\\", "/")
-    scheme = url_scheme(url)
-    if scheme in ("http", "https"):
-        rest = cleaned[len(scheme) + 1 :].lstrip("/")
-    elif scheme is None and cleaned.startswith("//"):
-        scheme, rest = "https", cleaned.lstrip("/")
-    else:
-        return scheme, ""
-    return scheme, re.split(r"[/?#]", rest, maxsplit=1)[0]
-
-
-def url_host(url: str) -> str | None:
-    """The host of an absolute http(s) or protocol-relative `url`, lower case; else None."""
-    scheme, authority = _authority(url)
-    if scheme not in ("http", "https") or not authority:
-        return None
-    host = authority.rsplit("@", 1)[-1]
-    host = host if host.startswith("[") else host.split(":", 1)[0]
-    return host.lower().rstrip(".")
-
-
-def host_problem(host: str, url: str, policy: LinkPolicy) -> str | None:
-    """Why a link may not lead to `host`, or None when it may."""
-    labels = host.split(".")
-    if host.startswith("[") or _NUMERIC_LABEL.match(labels[-1]):
-        return msg.LINK_IP.format(host=host)
-    if not host.isascii():
-        return msg.LINK_NON_ASCII.format(host=host)
-    if any(label.startswith("xn--") for label in labels):
-        return msg.LINK_PUNYCODE.format(host=host)
-    if not HOSTNAME.match(host):
-        return msg.LINK_BAD_HOST.format(url=url, host=host)
-    if any(host == s or host.endswith(f".{s}") for s in URL_SHORTENERS):
-        return msg.LINK_SHORTENER.format(url=url, host=host)
-    if not policy.allows(host):
-        return msg.LINK_NOT_ALLOWED.format(host=host, allowed=", ".join(policy.allowed_hosts))
-    return None
-
-
-def link_problems(url: str, policy: LinkPolicy, *, image: bool = False) -> list[str]:
-    """Every reason why `url` may not be a link (or an image) on the site."""
-    scheme, authority = _authority(url)
-    if scheme in SCRIPT_SCHEMES:
-        where = msg.WHERE_IMAGE if image else msg.WHERE_LINK
-        return [msg.SCRIPT_URL.format(scheme=scheme, where=where)]
-    if scheme is None and not authority:
-        return []  # a page of the site
-    if scheme in ("mailto", "tel") and not image:
-        return []
-    if scheme not in ("http", "https"):
-        where = msg.WHERE_IMAGE if image else msg.WHERE_LINK
-        return [msg.SCHEME_NOT_ALLOWED.format(scheme=scheme, where=where)]
-    if image:
-        return [msg.IMAGE_EXTERNAL.format(url=url)]
-    problems = [msg.LINK_HTTP.format(url=url)] if scheme == "http" else []
-    host = url_host(url) or ""
-    if "@" in authority:
-        problems.append(msg.LINK_USERINFO.format(url=url, host=host))
-    elif not host:
-        problems.append(msg.LINK_BAD_HOST.format(url=url, host=host))
-    elif problem := host_problem(host, url, policy):
-        problems.append(problem)
-    return problems
-
-
-def _without_www(host: str) -> str:
-    return host.lower().removeprefix("www.")
-
-
-def link_text_problem(text: str, url: str, policy: LinkPolicy) -> str | None:
-    """A problem when the link's text shows an address other than where the link leads."""
-    shown = " ".join(text.split()).strip(_TRIM)
-    if not shown or len(shown) > 200:
-        return None
-    scheme = url_scheme(url)
-    if email := _EMAIL_TEXT.match(shown):
-        target = _CONTROL_OR_SPACE.sub("", url)
-        address = target[len("mailto:") :].split("?", 1)[0] if scheme == "mailto" else ""
-        same = address.lower() == email.group("address").lower()
-        return None if same else msg.LINK_TEXT_MISMATCH.format(text=shown, target=url)
-    address_match = _ADDRESS_TEXT.match(shown)
-    if not address_match:
-        return None
-    shown_host = _without_www(address_match.group("host"))
-    target_host = url_host(url)
-    if target_host is not None:
-        same = shown_host == _without_www(target_host)
-    elif scheme is None and not _authority(url)[1]:
-        same = policy.is_own(shown_host)  # a page of the site, shown as the site's own name
-    else:
-        same = False
-    return None if same else msg.LINK_TEXT_MISMATCH.format(text=shown, target=url)
-
-
 @dataclass(frozen=True)
 class _Finding:
     message: str
@@ -479,10 +315,7 @@ def html_findings(fragment: str, policy: LinkPolicy) -> list[_Finding]:
             explained.add((element.tag, tuple(sorted(element.attributes))))
         findings.extend(element_findings)
     for text in reader.texts:
-        for match in _BARE_URL.finditer(text):
-            url = match.group().rstrip(_TRIM)
-            if not url_host(url):
-                continue  # "https://" alone, as in advice about addresses: not an address
+        for url in bare_urls(text):
             findings.extend(_Finding(m, _url_needles(url)) for m in link_problems(url, policy))
     if not reader.elements:
         return findings
