@@ -287,7 +287,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         security_txt = securitytxt.text(self.view.site.settings)
         files.append(
             File.generated(
-                config, securitytxt.URI, content=security_txt, inclusion=InclusionLevel.INCLUDED
+                config, urls.SECURITY_TXT, content=security_txt, inclusion=InclusionLevel.INCLUDED
             )
         )
         return files
@@ -309,6 +309,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             else ""
         )
         env.globals["vigie_follow"] = urls.follow(settings)
+        env.globals["vigie_anchors"] = urls.ANCHORS
         env.globals["vigie_updated"] = (
             french.datetime_text(self.view.updated_at, settings.timezone)
             if self.view.updated_at

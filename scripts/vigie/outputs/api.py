@@ -35,17 +35,6 @@ DESCRIPTIONS = {
     Impact.CRITICAL: "Major System Outage",
 }
 
-PATHS = (
-    "api/v2/summary.json",
-    "api/v2/status.json",
-    "api/v2/components.json",
-    "api/v2/incidents.json",
-    "api/v2/incidents/unresolved.json",
-    "api/v2/scheduled-maintenances.json",
-    "api/v2/scheduled-maintenances/upcoming.json",
-    "api/v2/scheduled-maintenances/active.json",
-)
-
 Json = dict[str, Any]
 
 
@@ -77,7 +66,7 @@ class _Api:
         self.page: Json = {
             "id": self.page_id,
             "name": self.settings.site_name,
-            "url": urls.site_root(self.settings).rstrip("/"),
+            "url": urls.site_address(self.settings),
             "time_zone": self.settings.timezone,
             "updated_at": timestamp(updated, self.settings),
         }
@@ -209,7 +198,7 @@ class _Api:
                 "rss": urls.absolute(self.settings, urls.incident_feed(incident.id, "rss")),
                 "atom": urls.absolute(self.settings, urls.incident_feed(incident.id, "atom")),
             },
-            "x_notice": urls.absolute(self.settings, f"incidents/{incident.id}/notice.json"),
+            "x_notice": urls.absolute(self.settings, urls.notice_json(incident.id)),
             "x_communications": [
                 {
                     "id": message.id,
@@ -265,26 +254,26 @@ class _Api:
         ]
         page = self.page
         return {
-            "api/v2/summary.json": {
+            urls.API_SUMMARY: {
                 "page": page,
                 "status": self.status(),
                 "components": components,
                 "incidents": unresolved,
                 "scheduled_maintenances": upcoming + active,
             },
-            "api/v2/status.json": {"page": page, "status": self.status()},
-            "api/v2/components.json": {"page": page, "components": components},
-            "api/v2/incidents.json": {"page": page, "incidents": incidents[:INCIDENTS_LIMIT]},
-            "api/v2/incidents/unresolved.json": {"page": page, "incidents": unresolved},
-            "api/v2/scheduled-maintenances.json": {
+            urls.API_STATUS: {"page": page, "status": self.status()},
+            urls.API_COMPONENTS: {"page": page, "components": components},
+            urls.API_INCIDENTS: {"page": page, "incidents": incidents[:INCIDENTS_LIMIT]},
+            urls.API_UNRESOLVED: {"page": page, "incidents": unresolved},
+            urls.API_MAINTENANCES: {
                 "page": page,
                 "scheduled_maintenances": list(maintenances.values())[:INCIDENTS_LIMIT],
             },
-            "api/v2/scheduled-maintenances/upcoming.json": {
+            urls.API_UPCOMING: {
                 "page": page,
                 "scheduled_maintenances": upcoming,
             },
-            "api/v2/scheduled-maintenances/active.json": {
+            urls.API_ACTIVE: {
                 "page": page,
                 "scheduled_maintenances": active,
             },

@@ -9,14 +9,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from vigie import french, states
+from vigie import french, states, urls
 
 if TYPE_CHECKING:
     from vigie.derive import SiteView
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-SITE_BADGE = "badge.svg"
 HEIGHT = 20
 PADDING = 6
 FONT_SIZE = 11
@@ -37,11 +36,6 @@ COLOURS = {
 _NARROW = frozenset("iIjl.,:;!'|’")
 _SEMI = frozenset("frt()[]{}- /")
 _WIDE = frozenset("mwMW@%")
-
-
-def component_badge(component_id: str) -> str:
-    """Path of a service's badge: `components/<id>/badge.svg`."""
-    return f"components/{component_id}/badge.svg"
 
 
 def text_width(text: str) -> int:
@@ -127,9 +121,9 @@ def files(view: SiteView) -> dict[str, bytes]:
     """The site's badge and one badge per service, by their paths in the site."""
     settings = view.site.settings
     level = states.IMPACT_LEVELS[view.indicator][0]
-    result = {SITE_BADGE: badge(settings.organisation, french.OVERALL[view.indicator], level)}
+    result = {urls.SITE_BADGE: badge(settings.organisation, french.OVERALL[view.indicator], level)}
     for component, status in view.component_states:
-        result[component_badge(component.id)] = badge(
+        result[urls.component_badge(component.id)] = badge(
             component.name, french.COMPONENT_STATUS[status], states.LEVELS[status][0]
         )
     return dict(sorted(result.items()))

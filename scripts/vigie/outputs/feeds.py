@@ -15,22 +15,32 @@ from datetime import datetime
 from functools import partial
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
 from vigie import french
 from vigie.urls import (
+    ATOM_FILE,
     ATOM_TYPE,
+    MESSAGES_ANCHOR,
+    RSS_FILE,
     RSS_TYPE,
+    SITE_FEEDS,
     SITE_JSON,
     absolute,
+    communication_id,
+    component_feed_id,
+    component_feeds,
+    domain,
     entry_id,
+    incident_feed_id,
+    incident_feeds,
     incident_page,
     permalink,
+    site_feed_id,
     site_root,
-    tag_uri,
 )
 
 if TYPE_CHECKING:
@@ -56,7 +66,7 @@ SITE_URL_REQUIRED = (
 
 def site_url_problem(settings: Settings) -> str | None:
     """Why `site_url` cannot be used for feeds and the API, or None when it can."""
-    return None if urlsplit(settings.site_url).hostname else SITE_URL_REQUIRED
+    return None if domain(settings) else SITE_URL_REQUIRED
 
 
 def epoch(settings: Settings) -> datetime:
@@ -227,8 +237,8 @@ def communication_entry(view: IncidentView, message: Communication, settings: Se
         "<p>Un message qui ne figure pas dans ce registre ne vient pas de nous.</p>"
     )
     return Entry(
-        id=tag_uri(settings, f"{view.incident.id}/communications/{message.id}"),
-        url=f"{incident_page(settings, view.incident.id)}#messages-officiels",
+        id=communication_id(settings, view.incident.id, message.id),
+        url=incident_page(settings, view.incident.id, MESSAGES_ANCHOR),
         title=f"{view.incident.title} — {COMMUNICATION_LABEL} : {message.subject}",
         summary=plain_text(content),
         content_html=content,
@@ -248,7 +258,7 @@ def newest_first(entries: Iterable[Entry]) -> tuple[Entry, ...]:
 
 def _feed(
     settings: Settings,
-    specific: str,
+    feed_id: str,
     title: str,
     description: str,
     page: str,
@@ -258,11 +268,11 @@ def _feed(
     """A feed of `entries`, newest first; the newest `limit` only, when given."""
     ordered = newest_first(entries)[:limit]
     updated = max((e.updated for e in ordered), default=epoch(settings))
-    return Feed(tag_uri(settings, specific), title, description, page, ordered, updated)
+    return Feed(feed_id, title, description, page, ordered, updated)
 
 
 def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
-    """Every feed by its folder: `feeds/`, `incidents/<id>/`, `components/<id>/`."""
+    """Every feed by its folder: the site's, each incident's and each service's."""
     settings = view.site.settings
     by_incident = {
         i.incident.id: tuple(entry(i, u, settings, markdown) for u in i.updates)
@@ -275,9 +285,9 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
     everything = [e for incident_id in by_incident for e in by_incident[incident_id]]
     everything += [e for incident_id in messages for e in messages[incident_id]]
     feeds = {
-        "feeds/": _feed(
+        SITE_FEEDS: _feed(
             settings,
-            "feed/site",
+            site_feed_id(settings),
             settings.site_name,
             f"Toutes les mises à jour publiées par {settings.organisation} sur ses incidents.",
             site_root(settings),
@@ -286,9 +296,9 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
         )
     }
     for incident in view.incidents:
-        feeds[f"incidents/{incident.incident.id}/"] = _feed(
+        feeds[incident_feeds(incident.incident.id)] = _feed(
             settings,
-            f"feed/incident/{incident.incident.id}",
+            incident_feed_id(settings, incident.incident.id),
             f"{incident.incident.title} — {settings.organisation}",
             incident.incident.summary,
             incident_page(settings, incident.incident.id),
@@ -301,9 +311,9 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
             for version, e in zip(incident.versions, by_incident[incident.incident.id], strict=True)
             if component.id in dict(version.state.components)
         ]
-        feeds[f"components/{component.id}/"] = _feed(
+        feeds[component_feeds(component.id)] = _feed(
             settings,
-            f"feed/component/{component.id}",
+            component_feed_id(settings, component.id),
             f"{component.name} — {settings.organisation}",
             f"Les mises à jour des incidents qui touchent le service « {component.name} ».",
             site_root(settings),
@@ -406,8 +416,9 @@ def files(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Callable[[], by
     result: dict[str, Callable[[], bytes]] = {}
     feeds = all_feeds(view, markdown)
     for prefix, feed in feeds.items():
-        rss_path, atom_path = f"{prefix}rss.xml", f"{prefix}atom.xml"
+        rss_path, atom_path = f"{prefix}{RSS_FILE}", f"{prefix}{ATOM_FILE}"
         result[rss_path] = partial(rss, feed, settings, absolute(settings, rss_path))
         result[atom_path] = partial(atom, feed, settings, absolute(settings, atom_path))
-    result[SITE_JSON] = partial(json_feed, feeds["feeds/"], settings, absolute(settings, SITE_JSON))
+    site = feeds[SITE_FEEDS]
+    result[SITE_JSON] = partial(json_feed, site, settings, absolute(settings, SITE_JSON))
     return dict(sorted(result.items()))

@@ -17,7 +17,6 @@ from vigie.model import Status
 if TYPE_CHECKING:
     from vigie.derive import IncidentView, SiteView
 
-URI = "feeds/maintenances.ics"
 STATUS = {
     Status.SCHEDULED: "CONFIRMED",
     Status.IN_PROGRESS: "CONFIRMED",
@@ -33,7 +32,7 @@ def _event(view: IncidentView, site: SiteView) -> Event:
     end = french.local(incident.planned_end or start, settings.timezone)
     url = urls.incident_page(settings, incident.id)
     event = Event()
-    event.add("uid", f"{incident.id}@{urls.domain(settings)}")
+    event.add("uid", urls.calendar_uid(settings, incident.id))
     event.add("dtstamp", french.local(view.last_update.date, settings.timezone))
     event.add("last-modified", french.local(view.last_update.date, settings.timezone))
     event.add("sequence", len(view.updates) - 1)
@@ -68,4 +67,4 @@ def calendar(view: SiteView) -> bytes:
 
 def files(view: SiteView) -> dict[str, bytes]:
     """The iCalendar file, by its path in the site."""
-    return {URI: calendar(view)}
+    return {urls.CALENDAR: calendar(view)}

@@ -22,11 +22,6 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
-def notice_uri(incident_id: str) -> str:
-    """Where the machine-readable notice of an incident lives in the site."""
-    return f"incidents/{incident_id}/notice.json"
-
-
 def _iso(moment: datetime | None, settings: Settings) -> str | None:
     return french.iso(moment, settings.timezone) if moment else None
 
@@ -115,7 +110,7 @@ def files(view: SiteView) -> dict[str, bytes]:
     """`notice.json` of every published incident, by its path in the site."""
     settings = view.site.settings
     return {
-        notice_uri(i.incident.id): (
+        urls.notice_json(i.incident.id): (
             json.dumps(notice_document(i, settings), ensure_ascii=False, indent=2, sort_keys=True)
             + "\n"
         ).encode("utf-8")

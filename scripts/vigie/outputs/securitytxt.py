@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from vigie import messages as msg
+from vigie import urls
 from vigie.messages import Problem
 
 if TYPE_CHECKING:
     from vigie.model import Settings
 
-URI = ".well-known/security.txt"
 WARN_BEFORE = timedelta(days=30)
 EXPIRES_EXAMPLE = "2027-10-31T23:59:59+01:00"
 _CONTACT = re.compile(r"^(?:mailto:[^\s@]+@[^\s@]+\.[^\s@]+|https://[^\s/]+\.[^\s]+)$")
@@ -86,5 +86,5 @@ def text(settings: Settings) -> str:
         "Preferred-Languages: fr, en",
     ]
     if settings.site_url:
-        fields.append(f"Canonical: {settings.site_url.rstrip('/')}/{URI}")
+        fields.append(f"Canonical: {urls.absolute(settings, urls.SECURITY_TXT)}")
     return "\n".join(fields) + "\n"

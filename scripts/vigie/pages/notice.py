@@ -21,7 +21,13 @@ from vigie.pages.rows import (
     update_row,
     when_of,
 )
-from vigie.urls import faq_anchor, incident_url, version_url
+from vigie.urls import (
+    VERSIONS_ANCHOR,
+    faq_url,
+    incident_faq_anchor,
+    incident_url,
+    version_url,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -29,7 +35,7 @@ if TYPE_CHECKING:
 
     from vigie.derive import IncidentView
     from vigie.model import FaqEntry, NoticeState, Party, Settings
-    from vigie.outputs.feeds import FeedLink
+    from vigie.urls import FeedLink
 
 
 # The incident page shows its newest update in full; earlier ones are one line each, linking
@@ -157,9 +163,7 @@ def _incident_faq_links(entries: Iterable[FaqEntry]) -> tuple[FaqRow, ...]:
 
     The page keeps the anchors it had when it showed the answers (`#faq-<id>`).
     """
-    return tuple(
-        FaqRow(f"faq-{e.id}", e.question, e.answer, f"faq/#{faq_anchor(e)}") for e in entries
-    )
+    return tuple(FaqRow(incident_faq_anchor(e), e.question, e.answer, faq_url(e)) for e in entries)
 
 
 def _earlier_row(row: UpdateRow, version: int, incident_id: str) -> EarlierUpdateRow:
@@ -169,7 +173,7 @@ def _earlier_row(row: UpdateRow, version: int, incident_id: str) -> EarlierUpdat
         badge=row.badge,
         when=row.when,
         version=version,
-        url=f"{version_url(incident_id, version)}#{row.anchor}",
+        url=version_url(incident_id, version, row.anchor),
         corrections=row.corrections,
         draft_label=row.draft_label,
     )
@@ -239,7 +243,7 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         in_full=in_full,
         earlier=earlier,
         is_version_page=bool(number),
-        history_url=f"{version_url(incident.id, count)}#versions",
+        history_url=version_url(incident.id, count, VERSIONS_ANCHOR),
         version=version.number,
         version_when=when_of(version.update.date, settings),
         version_count=count,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from vigie import french
 from vigie.states import IMPACT_LEVELS, LEVELS
-from vigie.urls import incident_url
+from vigie.urls import incident_url, update_anchor
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -140,7 +140,7 @@ def preview_label(view: IncidentView, update: Update, settings: Settings) -> str
 def update_row(view: IncidentView, update: Update, settings: Settings, status: Badge) -> UpdateRow:
     return UpdateRow(
         draft_label=preview_label(view, update, settings),
-        anchor=update.slug,
+        anchor=update_anchor(update),
         title=update.title,
         badge=status,
         when=when_of(update.date, settings),
@@ -148,7 +148,7 @@ def update_row(view: IncidentView, update: Update, settings: Settings, status: B
         corrections=tuple(
             CorrectionRow(when_of(c.date, settings), c.reason) for c in update.corrections
         ),
-        url=f"{incident_url(view.incident.id)}#{update.slug}",
+        url=incident_url(view.incident.id, update_anchor(update)),
         incident_title=view.incident.title,
     )
 

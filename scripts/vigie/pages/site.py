@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from vigie import french
+from vigie import french, urls
 from vigie.pages.lists import faq, history, home, timeline
 from vigie.pages.notice import notice
 
@@ -112,7 +112,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
         source = str(incident.incident.source / "incident.yml")
         result.append(
             GeneratedPage(
-                f"incidents/{incident.incident.id}/index.md",
+                urls.incident_source(incident.incident.id),
                 incident.incident.title,
                 "vigie/incident.html",
                 partial(notice, incident, settings),
@@ -124,7 +124,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
         for version in incident.versions:
             result.append(
                 GeneratedPage(
-                    f"incidents/{incident.incident.id}/versions/{version.number}.md",
+                    urls.version_source(incident.incident.id, version.number),
                     f"{incident.incident.title} — version {version.number}",
                     "vigie/incident.html",
                     partial(notice, incident, settings, version.number),

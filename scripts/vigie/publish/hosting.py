@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
+from vigie import urls
 from vigie.outputs import csp
 
 if TYPE_CHECKING:
@@ -195,9 +195,8 @@ def nginx_server(
     server_name: str | None = None,
 ) -> str:
     """An nginx `server` block serving `root` (the `current` link) at `site_url`'s path."""
-    parts = urlsplit(site_url if site_url.endswith("/") else f"{site_url}/")
-    prefix = parts.path or "/"
-    host = server_name or parts.hostname or "_"
+    prefix = urls.served_path(site_url)
+    host = server_name or urls.host(site_url) or "_"
     tls = "ssl" in listen.split()
     lines = [
         f"# Vigie : configuration nginx pour {site_url}, générée par « vigie nginx-config ».",
