@@ -91,10 +91,6 @@ class SiteView:
         open_ones = [i for i in self.incidents if i.incident.is_maintenance and not i.is_resolved]
         return tuple(sorted(open_ones, key=lambda i: (_planned_start(i), i.incident.id)))
 
-    def is_unpublished(self, update: Update) -> bool:
-        """A draft or a scheduled update: shown only in the preview, marked as such."""
-        return update.draft or (self.now is not None and update.date > self.now)
-
     @property
     def updated_at(self) -> datetime | None:
         return max((i.last_update.date for i in self.incidents), default=None)

@@ -102,12 +102,6 @@ def datetime_text(moment: datetime, timezone: str) -> str:
     return f"{date_text(there.date())} à {there.hour} h {there.minute:02d}"
 
 
-def time_text(moment: datetime, timezone: str) -> str:
-    """12 h 00."""
-    there = local(moment, timezone)
-    return f"{there.hour} h {there.minute:02d}"
-
-
 def month_text(year: int, month: int) -> str:
     """Février 2024."""
     return f"{MONTHS[month - 1].capitalize()} {year}"

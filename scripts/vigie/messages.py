@@ -221,7 +221,6 @@ LINK_TEXT_MISMATCH = (
     "le texte du lien montre « {text} » mais le lien mène à « {target} » : "
     "le texte d'un lien ne doit pas montrer une autre adresse que sa destination"
 )
-TEXT_URL_NOT_ALLOWED = "adresse d'un site non autorisé dans le texte « {url} » : {reason}"
 MARKDOWN_INDENT = (
     "ligne trop indentée ({columns} colonnes ; au plus {limit}) : imbriquez moins les listes "
     "(le rendu du Markdown deviendrait trop lent)"
@@ -289,7 +288,6 @@ GUARD_SHALLOW = (
 )
 GUARD_UNKNOWN_REF = "révision git inconnue « {reference} » : impossible de comparer"
 GUARD_NOT_GIT = "{root} n'est pas un dépôt git : impossible de comparer avec une révision"
-GUARD_OK = "Mises à jour publiées depuis {reference} : aucune modification sans correction."
 
 # Verify
 VERIFY_OK = "Copie conforme au manifeste ({count} fichiers)."

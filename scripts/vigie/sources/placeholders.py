@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 PLACEHOLDER = re.compile(r"\[\[\s*à compléter\s*:?\s*(?P<what>[^\]]*?)\s*\]\]", re.IGNORECASE)
 
 
-def mark(what: str) -> str:
-    """The placeholder text for `what`, as written in scaffolded files."""
-    return f"[[à compléter : {what}]]"
-
-
 def contains(value: Any) -> bool:
     """Whether `value` is text holding a placeholder."""
     return isinstance(value, str) and PLACEHOLDER.search(value) is not None
