@@ -91,3 +91,46 @@ def test_the_repository_is_the_nearest_folder_with_mkdocs_yml(tmp_path: Path) ->
     with pytest.raises(BenchError) as error:
         find_repo(tmp_path)
     assert str(error.value) == f"aucun mkdocs.yml dans {tmp_path} ni au-dessus : indiquez --repo"
+
+
+def test_the_report_shows_each_figure_and_why_page_weights_are_missing() -> None:
+    from datetime import UTC, datetime
+
+    from vigie_bench.measure import Result, Run
+    from vigie_bench.pageweight import NotMeasured
+    from vigie_bench.report import report
+
+    result = Result(
+        incidents=100,
+        vigie_pages=1108,
+        plain_pages=1108,
+        vigie=Run(12.0, 10.0, 80.0),
+        plain=Run(20.0, 20.0, 160.0),
+        check=Run(1.2, 1.0, 40.0),
+        runs=3,
+        prepare_seconds=4.0,
+    )
+    common = {
+        "command": "make bench",
+        "started": datetime(2026, 11, 1, 12, 0, tzinfo=UTC),
+        "total_seconds": 120.0,
+        "jobs": 2,
+        "machine_lines": ["- cœurs : 2"],
+        "commit": "abc1234",
+    }
+    text = report([result], None, **common, weights=NotMeasured("Playwright manque."))
+    assert "- commande : `make bench` (2.0 min en tout)\n" in text
+    assert "- date : 2026-11-01 12:00 UTC ; code : `abc1234`, copié au départ" in text
+    row = (
+        "| 100 | 1\u202f108 / 1\u202f108 | 3 | 12.0 | 20.0 | **0.60** | 10.0 | 20.0 | 0.50 "
+        "| 80 | 160 | 1.2 | 10% |"
+    )
+    assert row in text.splitlines()
+    assert "| Vigie / Material ≤ 1.2 à 100 incidents | 0.60 | OK |" in text
+    assert "| Vigie / Material ≤ 1.2 à 1\u202f000 incidents | non mesuré | — |" in text
+    assert text.endswith(
+        "| durée de la mesure complète ≤ 10 min | 2.0 min | — |\n"
+        "\n## Poids des pages\n\nNon mesuré : Playwright manque.\n"
+    )
+    without = report([result], None, **common)
+    assert without.endswith("| durée de la mesure complète ≤ 10 min | 2.0 min | — |\n")

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from vigie.model import DEFAULT_DATA_CATEGORIES
-from vigie_bench.repository import copy_parts, read_config, vigie_options
+from vigie_bench.repository import copy_parts, find_repo, read_config, vigie_options
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -356,10 +356,14 @@ def make_repo(
     *,
     seed: int = SEED,
     updates: int = UPDATES_PER_INCIDENT,
-    source_repo: Path,
+    source_repo: Path | None = None,
 ) -> Path:
-    """A repository like staff's: the site settings of `source_repo` copied, generated incidents."""
-    copy_parts(source_repo, target, SOURCE_PARTS)
+    """A repository like staff's: the site settings copied, and generated incident sources.
+
+    The settings come from `source_repo`, by default the nearest folder holding `mkdocs.yml`
+    from the current folder.
+    """
+    copy_parts(source_repo or find_repo(), target, SOURCE_PARTS)
     options = vigie_options(read_config(target / "mkdocs.yml"))
     components = [c["id"] for c in options.get("components") or ()]
     categories = [c["id"] for c in options.get("data_categories") or ()] or [
