@@ -219,11 +219,31 @@ def test_each_mistake_has_its_exact_message(tmp_path: Path, case: str) -> None:
     assert problems_for(copy_repo(tmp_path / "repo"), files) == expected
 
 
+def _line_order(problem: str) -> tuple[str, int, str]:
+    path, line, message = problem.split(":", 2)
+    return path, int(line), message
+
+
 def test_all_problems_of_all_files_come_at_once(tmp_path: Path) -> None:
-    files = {**CASES["status"][0], **CASES["impact"][0], **CASES["utf8"][0]}
-    files[I] = CASES["impact"][0][I]
+    """Every case at once, each in its own incident folder `cas-<case>`: no problem lost."""
+    files: dict[str, str | bytes] = {}
+    expected: list[str] = []
+    for case, (case_files, messages) in CASES.items():
+        folder = f"cas-{case.replace('_', '-')}"
+        for rel, content in {I: INCIDENT, U: UPDATE, **case_files}.items():
+            if isinstance(content, bytes):
+                content = content.replace(b"panne-test", folder.encode())
+            else:
+                content = content.replace("panne-test", folder)
+            files[rel.replace("panne-test", folder)] = content
+        expected += [m.replace("panne-test", folder) for m in messages]
+    assert len(files) == sum(2 + len(f.keys() - {I, U}) for f, _ in CASES.values())
     found = problems_for(copy_repo(tmp_path / "repo"), files)
-    assert found == CASES["impact"][1] + CASES["status"][1]
+    assert (
+        "incidents/cas-utf8/incident.yml:3: le fichier n'est pas encodé en UTF-8 "
+        "(octet invalide 0xe9) : enregistrez-le en UTF-8"
+    ) in found
+    assert found == sorted(expected, key=_line_order)
 
 
 def test_schemas_and_model_share_their_vocabularies() -> None:
