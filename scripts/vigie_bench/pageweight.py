@@ -32,6 +32,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vigie.urls import incident_url
 from vigie_bench.browser import chromium
 from vigie_bench.repository import BenchError, add_repo_option, chosen_repo, copy_parts
 from vigie_bench.synth import make_repo
@@ -88,10 +89,8 @@ def sent_size(body: bytes) -> int:
 
 def incident_pages(site_dir: Path) -> list[str]:
     """Addresses of the current incident pages (not their versions), oldest id first."""
-    return [
-        f"/incidents/{p.parent.name}/"
-        for p in sorted((site_dir / "incidents").glob("*/index.html"))
-    ]
+    pages = sorted(site_dir.glob(f"{incident_url('*')}index.html"))
+    return [f"/{incident_url(p.parent.name)}" for p in pages]
 
 
 class _Quiet(SimpleHTTPRequestHandler):
