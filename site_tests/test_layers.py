@@ -116,10 +116,20 @@ def test_the_import_reader_sees_every_kind_of_import() -> None:
     ]
 
 
+def test_the_whole_package_is_read() -> None:
+    assert {"vigie", "vigie.model", "vigie.plugin", "vigie.sources.load"} <= set(MODULES)
+    assert ("vigie.plugin", "mkdocs.plugins") in {(i.module, i.target) for i in IMPORTS}
+
+
 def test_only_the_plugin_imports_mkdocs() -> None:
     wrong = [
         str(i) for i in IMPORTS if i.target.split(".")[0] == "mkdocs" and i.module != "vigie.plugin"
     ]
+    assert not wrong, _listed(wrong)
+
+
+def test_the_product_never_imports_its_benchmark() -> None:
+    wrong = [str(i) for i in IMPORTS if i.target.split(".")[0] == "vigie_bench"]
     assert not wrong, _listed(wrong)
 
 
