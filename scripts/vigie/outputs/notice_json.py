@@ -7,11 +7,11 @@ as written by staff; dates are ISO 8601 with offset, in the site's time zone.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from vigie import french, urls
 from vigie.model import Kind
+from vigie.outputs.feeds import dump_json
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -110,9 +110,6 @@ def files(view: SiteView) -> dict[str, bytes]:
     """`notice.json` of every published incident, by its path in the site."""
     settings = view.site.settings
     return {
-        urls.notice_json(i.incident.id): (
-            json.dumps(notice_document(i, settings), ensure_ascii=False, indent=2, sort_keys=True)
-            + "\n"
-        ).encode("utf-8")
+        urls.notice_json(i.incident.id): dump_json(notice_document(i, settings))
         for i in view.incidents
     }

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from vigie import __version__
+from vigie.outputs.feeds import dump_json
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -82,7 +83,7 @@ def manifest_json(version: SiteVersion, entries: list[FileEntry]) -> str:
         "vigie_version": version.vigie,
         "files": [asdict(e) for e in entries],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return dump_json(document).decode()
 
 
 def write_manifest(site_dir: Path, version: SiteVersion) -> None:

@@ -25,7 +25,8 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 20
 MAX_UPDATES = 500  # each update adds a version page holding the whole notice: output grows as n²
 UPDATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*\.md$")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # identifiers, spelt as in the schemas
+SLUG = re.compile(SLUG_PATTERN)
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 SEQUENCE_TAG = "tag:yaml.org,2002:seq"
 # What YAML refuses to read, refused in every source file (tab and line ends are fine).

@@ -17,14 +17,12 @@ import jsonschema
 from vigie import messages as msg
 from vigie.messages import Problem
 from vigie.model import ComponentStatus, Impact, Kind, Status
-from vigie.sources.load import name_reason
+from vigie.sources.load import SLUG_PATTERN, name_reason
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from vigie.sources.load import Document
-
-SLUG_PATTERN = "^[a-z0-9]+(-[a-z0-9]+)*$"  # identifiers, in the schemas
 
 
 @cache
