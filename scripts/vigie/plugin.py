@@ -309,6 +309,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             else ""
         )
         env.globals["vigie_follow"] = urls.follow(settings)
+        # A template rendered without a page (404.html): no feeds of its own, a skip link.
+        env.globals["vigie_page_feeds"] = ()
+        env.globals["vigie_skip_link"] = True
         env.globals["vigie_anchors"] = urls.ANCHORS
         env.globals["vigie_updated"] = (
             french.datetime_text(self.view.updated_at, settings.timezone)
@@ -335,6 +338,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     ) -> dict[str, Any]:
         generated = self.pages.get(page.file.src_uri)
         context["vigie"] = generated.context if generated else None
+        context["vigie_page_feeds"] = generated.feeds if generated else ()
+        # Material links "Aller au contenu" only on a page with a table of contents.
+        context["vigie_skip_link"] = not page.toc
         return context
 
     def on_startup(self, *, command: str, dirty: bool) -> None:

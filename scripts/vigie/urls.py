@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from vigie import french
+
 if TYPE_CHECKING:
     from vigie.model import FaqEntry, Settings, Update
 
@@ -223,9 +225,9 @@ ATOM_TYPE = "application/atom+xml"
 JSON_FEED_TYPE = "application/feed+json"
 
 FORMATS = (
-    ("Flux RSS", "RSS", RSS_TYPE, RSS_FILE),
-    ("Flux Atom", "Atom", ATOM_TYPE, ATOM_FILE),
-    ("JSON Feed", "JSON Feed", JSON_FEED_TYPE, JSON_FEED_FILE),
+    ("RSS", RSS_TYPE, RSS_FILE),
+    ("Atom", ATOM_TYPE, ATOM_FILE),
+    ("JSON Feed", JSON_FEED_TYPE, JSON_FEED_FILE),
 )
 
 
@@ -246,23 +248,21 @@ def _links(
 ) -> tuple[FeedLink, ...]:
     return tuple(
         FeedLink(
-            label,
+            french.FEED_LABELS[short],
             f"{title} ({short})",
             mime,
             absolute(settings, f"{folder}{name}"),
             f"{folder}{name}",
             short,
         )
-        for label, short, mime, name in FORMATS
+        for short, mime, name in FORMATS
         if with_json or mime != JSON_FEED_TYPE
     )
 
 
 def site_links(settings: Settings) -> tuple[FeedLink, ...]:
     """The site-wide feeds (RSS, Atom, JSON Feed), announced in every page head."""
-    return _links(
-        settings, SITE_FEEDS, f"{settings.site_name}, toutes les mises à jour", with_json=True
-    )
+    return _links(settings, SITE_FEEDS, french.site_feeds_title(settings.site_name), with_json=True)
 
 
 def incident_links(settings: Settings, incident_id: str, title: str) -> tuple[FeedLink, ...]:

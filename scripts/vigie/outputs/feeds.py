@@ -221,31 +221,31 @@ def entry(
 COMMUNICATION = "communication"
 
 
-COMMUNICATION_LABEL = "Message officiel envoyé"
-
-
 def communication_entry(view: IncidentView, message: Communication, settings: Settings) -> Entry:
     """The feed entry of a message sent to members, so subscribers can check a message."""
     sent = french.local(message.date, settings.timezone)
-    channel = {"courrier": "un courrier", "email": "un e-mail", "sms": "un SMS"}
     words = html.escape
-    content = (
-        f"<p>Le {french.datetime_text(message.date, settings.timezone)}, "
-        f"{words(settings.organisation)} a envoyé {channel.get(message.channel, message.channel)} "
-        f"à : {words(message.audience)}.</p>"
-        f"<p>Expéditeur : {words(message.sender)}. Objet : « {words(message.subject)} ».</p>"
-        "<p>Un message qui ne figure pas dans ce registre ne vient pas de nous.</p>"
+    sentences = (
+        french.communication_sent(
+            french.datetime_text(message.date, settings.timezone),
+            words(settings.organisation),
+            words(french.channel_noun(message.channel)),
+            words(message.audience),
+        ),
+        french.communication_from(words(message.sender), words(message.subject)),
+        french.COMMUNICATION_NOT_LISTED,
     )
+    content = "".join(f"<p>{sentence}</p>" for sentence in sentences)
     return Entry(
         id=communication_id(settings, view.incident.id, message.id),
         url=incident_page(settings, view.incident.id, MESSAGES_ANCHOR),
-        title=f"{view.incident.title} — {COMMUNICATION_LABEL} : {message.subject}",
+        title=f"{view.incident.title} — {french.COMMUNICATION_LABEL} : {message.subject}",
         summary=plain_text(content),
         content_html=content,
         published=sent,
         updated=sent,
         category=COMMUNICATION,
-        category_label=COMMUNICATION_LABEL,
+        category_label=french.COMMUNICATION_LABEL,
         incident_id=view.incident.id,
         slug=f"communications/{message.id}",
     )
@@ -289,7 +289,7 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
             settings,
             site_feed_id(settings),
             settings.site_name,
-            f"Toutes les mises à jour publiées par {settings.organisation} sur ses incidents.",
+            french.site_feed_description(settings.organisation),
             site_root(settings),
             everything,
             limit=settings.feed_entries,
@@ -315,7 +315,7 @@ def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
             settings,
             component_feed_id(settings, component.id),
             f"{component.name} — {settings.organisation}",
-            f"Les mises à jour des incidents qui touchent le service « {component.name} ».",
+            french.component_feed_description(component.name),
             site_root(settings),
             mentioned,
             # The newest only, like the site feed: a service's history only grows, and a

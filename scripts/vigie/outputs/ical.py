@@ -39,7 +39,7 @@ def _event(view: IncidentView, site: SiteView) -> Event:
     event.add("dtstart", start)
     event.add("dtend", end)
     event.add("summary", f"{incident.title} ({french.STATUS[view.last_update.status].lower()})")
-    event.add("description", f"{incident.summary}\n\nSuivi : {url}")
+    event.add("description", french.calendar_description(incident.summary, url))
     event.add("url", url)
     event.add("status", STATUS.get(view.last_update.status, "CONFIRMED"))
     event.add("transp", "TRANSPARENT")
@@ -53,7 +53,7 @@ def calendar(view: SiteView) -> bytes:
     cal.add("prodid", f"-//{settings.organisation}//Vigie//FR")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{settings.organisation} : opérations planifiées")
+    cal.add("x-wr-calname", french.calendar_name(settings.organisation))
     cal.add("x-wr-timezone", settings.timezone)
     maintenances = sorted(
         (i for i in view.incidents if i.incident.is_maintenance),

@@ -21,13 +21,14 @@ from vigie.pages.rows import (
     when_of,
 )
 from vigie.states import IMPACT_LEVELS
-from vigie.urls import faq_anchor, incident_url
+from vigie.urls import faq_anchor, follow, incident_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from vigie.derive import IncidentView, SiteView
     from vigie.model import FaqEntry, Settings
+    from vigie.urls import ComponentFeeds
 
 
 RECENT_RESOLVED = 5
@@ -52,6 +53,7 @@ class HomeContext:
     recent: tuple[IncidentRow, ...]
     updated: When | None
     maintenances: tuple[MaintenanceRow, ...] = ()
+    follow_components: tuple[ComponentFeeds, ...] = ()  # each service's feeds, to follow one
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class Timeline:
     days: tuple[TimelineDay, ...]
     shown: int  # updates on the page
     older: int  # updates left off, older than the last one shown
+    intro: str  # every update, or the newest ones
+    older_text: str  # how many are left off, in words; "" for none
 
 
 # The timeline shows the newest updates only: a page listing all 10,000 updates of a long
@@ -102,6 +106,7 @@ def home(view: SiteView) -> HomeContext:
         recent=tuple(incident_row(i, settings) for i in view.resolved[:RECENT_RESOLVED]),
         updated=when_of(view.updated_at, settings) if view.updated_at else None,
         maintenances=tuple(maintenance_row(i, settings) for i in view.maintenances),
+        follow_components=follow(settings).components,
     )
 
 
@@ -134,7 +139,10 @@ def timeline(view: SiteView, limit: int = TIMELINE_ENTRIES) -> Timeline:
         shown += len(rows)
         if rows:
             days.append(TimelineDay(day_of(day), tuple(rows)))
-    return Timeline(tuple(days), shown, total - shown)
+    older = total - shown
+    return Timeline(
+        tuple(days), shown, older, french.timeline_intro(shown, older), french.older_updates(older)
+    )
 
 
 def history(view: SiteView) -> tuple[HistoryMonth, ...]:
@@ -150,7 +158,7 @@ def history(view: SiteView) -> tuple[HistoryMonth, ...]:
 
 
 def faq(view: SiteView) -> tuple[FaqSection, ...]:
-    sections = [FaqSection("Questions générales", "", _faq_rows(view.site.faq, ""))]
+    sections = [FaqSection(french.GENERAL_QUESTIONS, "", _faq_rows(view.site.faq, ""))]
     for incident in view.incidents:
         if incident.incident.faq:
             sections.append(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vigie import french, urls
-from vigie.model import Kind, Status
+from vigie.model import Breach, Kind, Status
 from vigie.pages.rows import (
     Badge,
     ComponentRow,
@@ -79,6 +79,7 @@ class VersionRow:
     changes: tuple[str, ...]
     corrections: tuple[CorrectionRow, ...]
     is_shown: bool
+    show_changes: bool  # what it changed, or a correction, to list under it
 
 
 @dataclass(frozen=True)
@@ -98,18 +99,18 @@ class PartyRow:
 
 @dataclass(frozen=True)
 class BreachSections:
-    """What a personal-data breach notice adds (GDPR art. 34), ready to show."""
+    """What a personal-data breach notice adds (GDPR art. 34), ready to show.
+
+    Its consequences, planned measures and rights go in the notice's own sections (`Notice`).
+    """
 
     discovered: When | None
     exposure_start: When | None
     exposure_end: When | None
     concerned: str
     individual_notice: str
-    consequences: tuple[str, ...]
-    planned_measures: tuple[str, ...]
     controller: PartyRow | None
     processor: PartyRow | None
-    rights: str
     communications: tuple[CommunicationRow, ...]
     never_ask: tuple[str, ...]
     data_summary: str  # one sentence for "L'essentiel"
@@ -149,9 +150,19 @@ class Notice:
     version_count: int
     current_url: str
     is_current: bool
+    show_archive_banner: bool  # an old version: says so and links the current notice
+    show_what_happened: bool
+    show_data: bool  # the exposed and spared data, or that none is known (always for a breach)
+    show_consequences: bool
+    consequences_heading: str
+    consequences: tuple[str, ...]  # a breach's likely consequences (Markdown)
+    show_measures: bool
+    planned_measures: tuple[str, ...]  # a breach's planned measures (Markdown)
+    first_recommendation: str  # for « L'essentiel » (Markdown)
+    contact_heading: str
+    rights: str  # a breach's rights, under the contact (Markdown)
     feeds: tuple[FeedLink, ...] = ()  # the incident's own feeds, for its page
     breach: BreachSections | None = None  # only for personal-data breaches
-    consequences_title: str = "Conséquences sur nos services"
     draft_label: str = ""  # a draft incident, in a preview
     postmortem: str = ""  # Markdown of the latest post-incident review, if any
     planned_start: When | None = None  # planned maintenance
@@ -192,6 +203,7 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         badge = status_badge(view, v.state)
         row = update_row(view, v.update, settings, badge)
         update_rows.append(row)
+        changes = describe_changes(previous, v.state, settings)
         version_rows.append(
             VersionRow(
                 number=v.number,
@@ -199,9 +211,10 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
                 when=row.when,
                 badge=badge,
                 title=v.update.title,
-                changes=describe_changes(previous, v.state, settings),
+                changes=changes,
                 corrections=row.corrections,
                 is_shown=v.number == version.number,
+                show_changes=bool(changes or row.corrections),
             )
         )
         previous = v.state
@@ -215,6 +228,9 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         if index >= len(in_full)
     )
     resolved = incident.resolved if is_current or state.status.is_closed else None  # type: ignore[union-attr]
+    is_breach = incident.kind == Kind.DATA_BREACH
+    breach = state.breach if is_breach else Breach()
+    components = component_rows(state.components, settings)
     return Notice(
         title=incident.title,
         summary=incident.summary,
@@ -226,10 +242,10 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         what_happened=state.what_happened,
         data_exposed=data_rows(state.data_exposed, settings),
         data_not_exposed=data_rows(state.data_not_exposed, settings),
-        components=component_rows(state.components, settings),
+        components=components,
         measures=state.measures,
         authorities=tuple(
-            AuthorityRow(a.name, when_of(a.date, settings), a.note)
+            AuthorityRow(a.name, when_of(a.date, settings), a.note or french.NO_NOTE)
             for a in sorted(state.authorities, key=lambda a: (a.date, a.name))
         ),
         recommendations=state.recommendations,
@@ -249,14 +265,24 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         version_count=count,
         current_url=incident_url(incident.id),
         is_current=is_current,
+        show_archive_banner=not is_current,
+        show_what_happened=bool(state.what_happened) or is_breach,
+        show_data=is_breach or bool(state.data_exposed or state.data_not_exposed),
+        show_consequences=bool(breach.consequences or components),
+        consequences_heading=french.CONSEQUENCES_OF_BREACH
+        if is_breach
+        else french.CONSEQUENCES_ON_SERVICES,
+        consequences=breach.consequences,
+        show_measures=bool(state.measures or state.authorities or breach.planned_measures),
+        planned_measures=breach.planned_measures,
+        first_recommendation=state.recommendations[0] if state.recommendations else "",
+        contact_heading=french.CONTACT_AND_RIGHTS if is_breach else french.CONTACT,
+        rights=breach.rights,
         feeds=urls.incident_links(settings, incident.id, incident.title),
         breach=breach_sections(view, state, None if is_current else version.update.date, settings)
-        if incident.kind == Kind.DATA_BREACH
+        if is_breach
         else None,
-        consequences_title="Conséquences possibles"
-        if incident.kind == Kind.DATA_BREACH
-        else "Conséquences sur nos services",
-        draft_label="BROUILLON : incident non publié" if incident.draft else "",
+        draft_label=french.DRAFT_INCIDENT if incident.draft else "",
         postmortem=next(
             (
                 v.update.body
@@ -268,9 +294,6 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         planned_start=when_of(incident.planned_start, settings) if incident.planned_start else None,
         planned_end=when_of(incident.planned_end, settings) if incident.planned_end else None,
     )
-
-
-CHANNELS = {"courrier": "Courrier", "email": "E-mail", "sms": "SMS"}
 
 
 def breach_sections(
@@ -295,15 +318,12 @@ def breach_sections(
         exposure_end=when(breach.exposure_end),
         concerned=breach.concerned,
         individual_notice=breach.individual_notice,
-        consequences=breach.consequences,
-        planned_measures=breach.planned_measures,
         controller=party(breach.controller),
         processor=party(breach.processor),
-        rights=breach.rights,
         communications=tuple(
             CommunicationRow(
                 when_of(c.date, settings),
-                CHANNELS.get(c.channel, c.channel),
+                french.channel_label(c.channel),
                 c.sender,
                 c.subject,
                 c.audience,
@@ -319,66 +339,53 @@ def breach_sections(
 def data_summary(state: NoticeState, settings: Settings) -> str:
     """Exposed and spared data categories in one sentence, sensitive ones flagged."""
 
-    def words(ids: Iterable[str], flag_sensitive: bool) -> str:
-        labels = []
-        for category in (settings.data_category(i) for i in ids):
-            sensitive = " (donnée sensible)" if flag_sensitive and category.sensitive else ""
-            labels.append(french.lower_first(category.label) + sensitive)
-        return ", ".join(labels)
-
-    exposed = words(state.data_exposed, flag_sensitive=True)
-    sentence = f"Exposées : {exposed}." if exposed else "Aucune donnée exposée connue à ce jour."
-    if state.data_not_exposed:
-        sentence += f" Non concernées : {words(state.data_not_exposed, flag_sensitive=False)}."
-    return sentence
+    exposed = (settings.data_category(i) for i in state.data_exposed)
+    return french.data_summary(
+        ((c.label, c.sensitive) for c in exposed),
+        (settings.data_category(i).label for i in state.data_not_exposed),
+    )
 
 
 def describe_changes(
     before: NoticeState, after: NoticeState, settings: Settings
 ) -> tuple[str, ...]:
     """What one version changed in the notice, in French words."""
+    label = french.label
     changes = []
     if before.status is None:
-        changes.append("Première publication de l'avis")
+        changes.append(french.FIRST_PUBLICATION)
     if after.status != before.status and after.status is not None:
-        old = f"{french.lower_first(french.label(before.status))} → " if before.status else ""
-        changes.append(f"Statut : {old}{french.lower_first(french.label(after.status))}")
+        old_status = label(before.status) if before.status else None
+        changes.append(french.change(french.STATUS_CHANGE, old_status, label(after.status)))
     if after.impact != before.impact:
-        old_impact, new_impact = french.label(before.impact), french.label(after.impact)
         changes.append(
-            f"Gravité : {french.lower_first(old_impact)} → {french.lower_first(new_impact)}"
+            french.change(french.IMPACT_CHANGE, label(before.impact), label(after.impact))
         )
     old_components, new_components = dict(before.components), dict(after.components)
     for component in settings.components:
         old_state, new_state = old_components.get(component.id), new_components.get(component.id)
         if new_state is not None and new_state != old_state:
-            old = f"{french.lower_first(french.label(old_state))} → " if old_state else ""
-            changes.append(f"{component.name} : {old}{french.lower_first(french.label(new_state))}")
-    for old_ids, new_ids, words in (
-        (before.data_exposed, after.data_exposed, "Donnée exposée"),
-        (before.data_not_exposed, after.data_not_exposed, "Donnée non exposée"),
+            old = label(old_state) if old_state else None
+            changes.append(french.change(component.name, old, label(new_state)))
+    for old_ids, new_ids, exposed in (
+        (before.data_exposed, after.data_exposed, True),
+        (before.data_not_exposed, after.data_not_exposed, False),
     ):
         for category in settings.data_categories:
-            label = french.lower_first(category.label)
             if category.id in new_ids and category.id not in old_ids:
-                changes.append(f"{words} ajoutée : {label}")
+                changes.append(french.data_change(exposed, True, category.label))
             elif category.id in old_ids and category.id not in new_ids:
-                changes.append(f"{words} retirée : {label}")
+                changes.append(french.data_change(exposed, False, category.label))
     for authority in after.authorities[len(before.authorities) :]:
-        day = french.date_text(french.local(authority.date, settings.timezone))
-        changes.append(f"Autorité informée : {authority.name}, le {day}")
+        day = french.local(authority.date, settings.timezone).date()
+        changes.append(french.authority_informed(authority.name, day))
     added_measures = len(after.measures) - len(before.measures)
     if added_measures:
-        measures = french.count(added_measures, "mesure ajoutée", "mesures ajoutées")
-        changes.append(f"Ce que nous avons fait : {measures}")
+        changes.append(french.measures_added(added_measures))
     if after.recommendations != before.recommendations:
         added = len(set(after.recommendations) - set(before.recommendations))
         removed = len(set(before.recommendations) - set(after.recommendations))
-        parts = [
-            french.count(added, "ajoutée", "ajoutées") if added else "",
-            french.count(removed, "retirée", "retirées") if removed else "",
-        ]
-        changes.append("Recommandations : " + (", ".join(p for p in parts if p) or "réordonnées"))
+        changes.append(french.recommendations_changed(added, removed))
     if after.what_happened != before.what_happened and before.what_happened:
-        changes.append("« Ce qui s'est passé » mis à jour")
+        changes.append(french.WHAT_HAPPENED_UPDATED)
     return tuple(changes)

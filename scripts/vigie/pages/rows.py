@@ -130,10 +130,9 @@ def data_rows(ids: Iterable[str], settings: Settings) -> tuple[DataRow, ...]:
 def preview_label(view: IncidentView, update: Update, settings: Settings) -> str:
     """Why a preview shows an update the public site does not: draft or scheduled."""
     if update.draft:
-        return "BROUILLON : non publié"
+        return french.DRAFT_UPDATE
     if view.is_scheduled(update):
-        when = french.datetime_text(update.date, settings.timezone)
-        return f"PROGRAMMÉE : publiée à partir du {when}"
+        return french.scheduled_label(update.date, settings.timezone)
     return ""
 
 

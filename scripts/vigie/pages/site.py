@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from vigie.derive import SiteView
     from vigie.model import Settings
+    from vigie.urls import FeedLink
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class GeneratedPage:
     source: str = ""
     in_nav: bool = False
     updated: str = ""  # YYYY-MM-DD of the newest thing the page says: the sitemap's lastmod
+    feeds: tuple[FeedLink, ...] = ()  # the page's own feeds, announced in its head
 
     @property
     def context(self) -> Any:
@@ -70,34 +72,34 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
     result = [
         GeneratedPage(
             "index.md",
-            "État des services",
+            french.HOME_TITLE,
             "vigie/home.html",
             partial(home, view),
-            f"État des services et incidents en cours de {settings.organisation}.",
+            french.home_search_text(settings.organisation),
             in_nav=True,
             updated=updated,
         ),
         GeneratedPage(
             "timeline.md",
-            "Chronologie",
+            french.TIMELINE_TITLE,
             "vigie/timeline.html",
             partial(timeline, view),
-            "Toutes les mises à jour publiées, de la plus récente à la plus ancienne.",
+            french.TIMELINE_SEARCH_TEXT,
             in_nav=True,
             updated=updated,
         ),
         GeneratedPage(
             "history.md",
-            "Historique des incidents",
+            french.HISTORY_TITLE,
             "vigie/history.html",
             partial(history, view),
-            "Tous les incidents, mois par mois, avec leur durée.",
+            french.HISTORY_SEARCH_TEXT,
             in_nav=True,
             updated=updated,
         ),
         GeneratedPage(
             "faq.md",
-            "Questions fréquentes",
+            french.FAQ_TITLE,
             "vigie/faq.html",
             partial(faq, view),
             " ".join(
@@ -110,6 +112,7 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
     ]
     for incident in view.incidents:
         source = str(incident.incident.source / "incident.yml")
+        feeds = urls.incident_links(settings, incident.incident.id, incident.incident.title)
         result.append(
             GeneratedPage(
                 urls.incident_source(incident.incident.id),
@@ -119,19 +122,21 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
                 incident.incident.summary,
                 source=source,
                 updated=_day_iso(incident.last_update.date, settings),
+                feeds=feeds,
             )
         )
         for version in incident.versions:
             result.append(
                 GeneratedPage(
                     urls.version_source(incident.incident.id, version.number),
-                    f"{incident.incident.title} — version {version.number}",
+                    french.version_title(incident.incident.title, version.number),
                     "vigie/incident.html",
                     partial(notice, incident, settings, version.number),
                     incident.incident.summary,
                     searchable=False,
                     source=source,
                     updated=_day_iso(version.update.date, settings),
+                    feeds=feeds,
                 )
             )
     return tuple(result)

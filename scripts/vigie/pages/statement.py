@@ -22,15 +22,6 @@ if TYPE_CHECKING:
 STATEMENT_URI = "accessibilite.md"
 
 
-# RGAA's three levels, with the rule each one states (criteria met / applicable criteria).
-LEVELS = {
-    "totalement conforme": "tous les critères du RGAA applicables sont respectés",
-    "partiellement conforme": "au moins la moitié des critères du RGAA applicables sont respectés",
-    "non conforme": "moins de la moitié des critères du RGAA sont respectés, "
-    "ou aucun audit n'a encore mesuré leur respect",
-}
-
-
 @dataclass(frozen=True)
 class StatementSettings:
     """The `accessibility` options of the Vigie plugin, as written in `mkdocs.yml`."""
@@ -61,7 +52,7 @@ class Statement:
     standard: str
     compliance_rate: str  # "87 %" or ""
     audit_date: When | None
-    audited_by: str
+    audited_by: str  # who audited, or « une évaluation »
     statement_date: When | None
     non_compliant: tuple[str, ...]
     exemptions: tuple[str, ...]
@@ -78,8 +69,8 @@ def _day(day: date | None) -> When | None:
 def statement_problems(options: StatementSettings) -> list[str]:
     """What RGAA forbids in the declared status, each as one French sentence."""
     problems = []
-    if options.status not in LEVELS:
-        choices = ", ".join(f"« {level} »" for level in LEVELS)
+    if options.status not in french.RGAA_LEVELS:
+        choices = ", ".join(f"« {level} »" for level in french.RGAA_LEVELS)
         problems.append(f"accessibility.status « {options.status} » inconnu ; choix : {choices}")
     elif options.status != "non conforme" and options.audit_date is None:
         problems.append(
@@ -97,7 +88,7 @@ def statement_problems(options: StatementSettings) -> list[str]:
         )
         if not 0 <= rate <= 100:
             problems.append(f"accessibility.compliance_rate {rate:g} : un pourcentage de 0 à 100")
-        elif options.status in LEVELS and expected != options.status:
+        elif options.status in french.RGAA_LEVELS and expected != options.status:
             problems.append(
                 f"accessibility.compliance_rate {rate:g} % correspond à « {expected} », "
                 f"pas à « {options.status} »"
@@ -113,11 +104,11 @@ def statement(options: StatementSettings, settings: Settings) -> Statement:
         site_name=settings.site_name,
         site_url=settings.site_url,
         status=options.status,
-        status_rule=LEVELS.get(options.status, ""),
+        status_rule=french.RGAA_LEVELS.get(options.status, ""),
         standard=options.standard,
         compliance_rate=f"{rate:g}\u202f%".replace(".", ",") if rate is not None else "",
         audit_date=_day(options.audit_date),
-        audited_by=options.audited_by,
+        audited_by=options.audited_by or french.UNNAMED_AUDITOR,
         statement_date=_day(options.statement_date),
         non_compliant=options.non_compliant,
         exemptions=options.exemptions,
@@ -133,11 +124,10 @@ def statement_page(options: StatementSettings, settings: Settings) -> GeneratedP
     shown = statement(options, settings)
     return GeneratedPage(
         STATEMENT_URI,
-        "Déclaration d'accessibilité",
+        french.STATEMENT_TITLE,
         "vigie/accessibility.html",
         lambda: shown,
-        f"Déclaration d'accessibilité : ce site est {shown.status} avec le {shown.standard}. "
-        "Signaler un défaut d'accessibilité, obtenir un contenu sous une autre forme, recours.",
+        french.statement_search_text(shown.status, shown.standard),
         source=settings.config_path,
         in_nav=True,
         updated=options.statement_date.isoformat() if options.statement_date else "",
