@@ -343,6 +343,16 @@ def _open(
     return _incident(incident_id, (update,), kind=kind, impact=impact, components=components)
 
 
+def _works(
+    incident_id: str,
+    *components: tuple[str, ComponentStatus],
+    impact: Impact = Impact.MINOR,
+    status: Status = Status.IN_PROGRESS,
+) -> Incident:
+    """Planned maintenance, under way unless `status` says otherwise."""
+    return _open(incident_id, *components, impact=impact, status=status, kind=Kind.MAINTENANCE)
+
+
 def _states(site: Site) -> list[tuple[str, ComponentStatus]]:
     return [(c.id, s) for c, s in derive.site_view(site).component_states]
 
@@ -368,9 +378,7 @@ def test_without_incidents_every_service_is_operational() -> None:
 
 @pytest.mark.parametrize("state", [OP, MAINT, DEGRADED, PARTIAL, MAJOR])
 def test_an_open_incident_gives_its_services_their_state(state: ComponentStatus) -> None:
-    kind = Kind.MAINTENANCE if state == MAINT else Kind.OUTAGE
-    status = Status.IN_PROGRESS if state == MAINT else Status.INVESTIGATING
-    site = _site(_open("a", ("mail", state), kind=kind, status=status))
+    site = _site(_works("a", ("mail", state)) if state == MAINT else _open("a", ("mail", state)))
     assert _states(site) == [("api", OP), ("web", OP), ("mail", state), ("sms", OP), ("batch", OP)]
 
 
@@ -378,7 +386,7 @@ def test_two_incidents_on_one_service_the_worst_wins() -> None:
     site = _site(
         _open("a", ("api", DEGRADED), ("web", MAJOR), ("batch", DEGRADED)),
         _open("b", ("api", PARTIAL), ("web", DEGRADED)),
-        _open("c", ("batch", MAINT), kind=Kind.MAINTENANCE, status=Status.IN_PROGRESS),
+        _works("c", ("batch", MAINT)),
     )
     assert _states(site) == [
         ("api", PARTIAL),
@@ -393,9 +401,9 @@ def test_a_resolved_incident_or_a_maintenance_still_to_come_frees_its_services()
     site = _site(
         _open("fini", ("api", MAJOR), status=Status.RESOLVED),
         _open("postmortem", ("web", MAJOR), status=Status.POSTMORTEM),
-        _open("termine", ("mail", MAINT), kind=Kind.MAINTENANCE, status=Status.COMPLETED),
-        _open("prevue", ("sms", MAINT), kind=Kind.MAINTENANCE, status=Status.SCHEDULED),
-        _open("verif", ("batch", MAINT), kind=Kind.MAINTENANCE, status=Status.VERIFYING),
+        _works("termine", ("mail", MAINT), status=Status.COMPLETED),
+        _works("prevue", ("sms", MAINT), status=Status.SCHEDULED),
+        _works("verif", ("batch", MAINT), status=Status.VERIFYING),
     )
     assert _states(site) == [
         ("api", OP),
@@ -434,31 +442,9 @@ def test_the_state_is_the_latest_update_s_not_the_first() -> None:
             Impact.NONE,
         ),
         # Maintenance: neither its impact nor "under maintenance" raises the indicator.
-        (
-            (
-                _open(
-                    "m",
-                    ("batch", MAINT),
-                    impact=Impact.MAJOR,
-                    kind=Kind.MAINTENANCE,
-                    status=Status.IN_PROGRESS,
-                ),
-            ),
-            Impact.NONE,
-        ),
+        ((_works("m", ("batch", MAINT), impact=Impact.MAJOR),), Impact.NONE),
         # But a maintenance that takes a service down does.
-        (
-            (
-                _open(
-                    "m",
-                    ("batch", PARTIAL),
-                    impact=Impact.NONE,
-                    kind=Kind.MAINTENANCE,
-                    status=Status.IN_PROGRESS,
-                ),
-            ),
-            Impact.MINOR,
-        ),
+        ((_works("m", ("batch", PARTIAL), impact=Impact.NONE),), Impact.MINOR),
     ],
 )
 def test_the_site_indicator(incidents: tuple[Incident, ...], indicator: Impact) -> None:
