@@ -281,7 +281,7 @@ def test_no_planned_maintenance_yet(site: Path):
 @pytest.fixture(scope="module")
 def example_view(example_repo: Path) -> SiteView:
     from vigie.derive import site_view
-    from vigie.plugin import load_site
+    from vigie.pipeline import load_site
     from vigie.sources.load import load_sources
     from vigie.sources.validate import validate
 

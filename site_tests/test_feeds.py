@@ -386,7 +386,7 @@ def test_summary_is_plain_text_cut_at_a_word():
 def test_site_feed_keeps_the_newest_n_entries(example_repo: Path):
     from vigie.derive import site_view
     from vigie.markup import MarkdownRenderer
-    from vigie.plugin import load_site
+    from vigie.pipeline import load_site
     from vigie.sources.load import load_sources
     from vigie.sources.validate import validate
 
@@ -410,7 +410,7 @@ def test_site_feed_keeps_the_newest_n_entries(example_repo: Path):
 def test_component_feeds_keep_the_newest_n_entries_too(example_repo: Path):
     from vigie.derive import site_view
     from vigie.markup import MarkdownRenderer
-    from vigie.plugin import load_site
+    from vigie.pipeline import load_site
     from vigie.sources.load import load_sources
     from vigie.sources.validate import validate
 
@@ -432,7 +432,7 @@ def test_a_correction_dates_the_entry_update_not_its_publication(example_repo: P
     from vigie.derive import site_view
     from vigie.model import Correction
     from vigie.outputs import api
-    from vigie.plugin import load_site
+    from vigie.pipeline import load_site
     from vigie.sources.load import load_sources
     from vigie.sources.validate import validate
 

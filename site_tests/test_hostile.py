@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from conftest import copy_repo, run_vigie, tree_bytes
 from vigie.messages import SourceError
-from vigie.plugin import load_site
+from vigie.pipeline import load_site
 from vigie.sources.load import MAX_UPDATES, load_sources
 from vigie.sources.validate import validate
 

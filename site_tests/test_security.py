@@ -15,7 +15,7 @@ import pytest
 from conftest import REPO, SiteHandler, copy_repo, parse_html, run_vigie
 from vigie.model import Settings
 from vigie.outputs import csp
-from vigie.plugin import load_site
+from vigie.pipeline import load_site
 from vigie.sources import links, safety
 from vigie.sources.load import load_sources
 
@@ -344,7 +344,7 @@ def test_a_link_host_setting_must_be_a_plain_host_name(tmp_path: Path) -> None:
         "        - mutuelle-horizon.example\n",
         "        - https://mutuelle-horizon.example/\n",
     )
-    line = EXPIRES_LINE - 3
+    line = EXPIRES_LINE - 2  # the entry's own line, under own_domains:
     assert found == [
         f"mkdocs.yml:{line}: « https://mutuelle-horizon.example/ » dans own_domains n'est pas un "
         "nom de site : écrivez seulement le nom, sans https:// ni chemin (exemple : cnil.fr)"

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import copy_repo
 from vigie.messages import SourceError
-from vigie.plugin import load_site
+from vigie.pipeline import load_site
 from vigie.sources.load import load_sources
 from vigie.sources.structure import check_schemas_match_model
 from vigie.sources.validate import validate

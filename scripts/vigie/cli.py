@@ -13,20 +13,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vigie import french
+from vigie import french, pipeline
 from vigie import messages as msg
 from vigie.derive import publication_time, scheduled_updates, site_view
-from vigie.messages import Problem, SourceError
 from vigie.model import Kind, Status
 from vigie.publish import deploy, hosting, manifest
 from vigie.sources import guard as guard_module
 from vigie.sources import workflow
 from vigie.sources.dates import parse_datetime
-from vigie.sources.load import load_sources
-from vigie.sources.validate import validate
 
 if TYPE_CHECKING:
-    from vigie.plugin import Checked
+    from vigie.messages import Problem
+    from vigie.model import Settings
+    from vigie.pipeline import Checked
 
 
 def _config_file(value: str) -> Path:
@@ -44,32 +43,17 @@ def check(config_file: Path, since: str | None = None, *, guard: bool = False) -
 
 def _check(config_file: Path, since: str | None = None, *, guard: bool = False) -> Checked | None:
     """`check`, keeping what it made for the build; None when there were problems."""
-    from vigie.markup import MarkdownRenderer
-    from vigie.plugin import Checked, load_site
-
-    root, settings, incidents_dir = load_site(config_file)
-    sources = load_sources(root, incidents_dir, settings.pages_dir)
-    problems = []
-    warnings: list[Problem] = []
-    markdown = MarkdownRenderer()
     try:
-        site = validate(sources, settings, warnings, markdown)
-    except SourceError as error:
-        problems.extend(error.problems)
-    for warning in warnings:
-        print(warning, file=sys.stderr)
-    if guard:
-        try:
-            problems.extend(guard_module.check_published(root, sources, incidents_dir, since))
-        except guard_module.HistoryError as error:
-            print(error, file=sys.stderr)
-            return None
-    if problems:
-        problems = SourceError(problems).problems
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(msg.CHECK_FAILED.format(count=len(problems)), file=sys.stderr)
+        outcome = pipeline.check(config_file, guard=guard, since=since)
+    except guard_module.HistoryError as error:
+        print(error, file=sys.stderr)
         return None
+    for warning in outcome.warnings:
+        print(warning, file=sys.stderr)
+    if outcome.checked is None:
+        _print_problems(outcome.problems)
+        return None
+    site = outcome.checked.site
     now = publication_time(os.environ)
     published = site_view(site, now)
     updates = sum(len(i.updates) for i in published.incidents)
@@ -78,9 +62,23 @@ def _check(config_file: Path, since: str | None = None, *, guard: bool = False) 
     if scheduled:
         print(msg.SCHEDULED_HEADER)
     for update in scheduled:
-        when = french.datetime_text(update.date, settings.timezone)
+        when = french.datetime_text(update.date, site.settings.timezone)
         print(msg.SCHEDULED_LINE.format(date=when, path=update.source, title=update.title))
-    return Checked(site, markdown)
+    return outcome.checked
+
+
+def _print_problems(problems: tuple[Problem, ...]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(msg.CHECK_FAILED.format(count=len(problems)), file=sys.stderr)
+
+
+def _settings(config_file: Path) -> Settings | None:
+    """The settings `mkdocs.yml` gives, even with problems (`vigie check` reports them)."""
+    read = pipeline.settings(config_file)
+    if read.settings is None:
+        _print_problems(read.problems)
+    return read.settings
 
 
 def build(config_file: Path, site_dir: Path) -> int:
@@ -205,15 +203,17 @@ def nginx_config(
     config_file: Path, root: str, site_dir: Path | None, listen: str, server_name: str | None
 ) -> int:
     """Print the nginx `server` block for the site served from `root`."""
-    from vigie.plugin import load_site
-
     if site_dir is None:
         live = Path(root)
         site_dir = live if (live / manifest.MANIFEST).is_file() else config_file.parent / "site"
     if not (site_dir / manifest.MANIFEST).is_file():
         print(msg.NGINX_NO_SITE.format(site_dir=site_dir), file=sys.stderr)
         return 1
-    _, settings, _ = load_site(config_file)
+    read = pipeline.settings(config_file)
+    if read.settings is None or read.problems:  # the server block is made from site_url
+        _print_problems(read.problems)
+        return 1
+    settings = read.settings
     policy = hosting.content_security_policy(site_dir)
     print(
         hosting.nginx_server(
@@ -385,9 +385,10 @@ def _write_new(root: Path, files: list[workflow.NewFile]) -> None:
 
 def new(config_file: Path, args: argparse.Namespace) -> int:
     """Scaffold an incident or an update from the French templates."""
-    from vigie.plugin import load_site
-
-    root, settings, incidents_dir = load_site(config_file)
+    settings = _settings(config_file)
+    if settings is None:
+        return 1
+    root, incidents_dir = config_file.parent, settings.incidents_dir
     when = workflow.local_now(settings, _now_or(args.date))
     known = workflow.known_incidents(root, incidents_dir)
     if args.what == "incident":
@@ -409,16 +410,11 @@ def new(config_file: Path, args: argparse.Namespace) -> int:
 
 def status(config_file: Path) -> int:
     """Print what the public site says now: open incidents, services, what is scheduled."""
-    from vigie.plugin import load_site
-
-    root, settings, incidents_dir = load_site(config_file)
-    try:
-        site = validate(load_sources(root, incidents_dir, settings.pages_dir), settings)
-    except SourceError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(msg.CHECK_FAILED.format(count=len(error.problems)), file=sys.stderr)
+    outcome = pipeline.check(config_file)
+    if outcome.checked is None:
+        _print_problems(outcome.problems)
         return 1
+    site = outcome.checked.site
     now = publication_time(os.environ)
     print(workflow.status_report(site_view(site, now), scheduled_updates(site, now)))
     return 0

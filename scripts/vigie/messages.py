@@ -257,6 +257,53 @@ LINK_HOST_BAD = (
     "« {value} » dans {option} n'est pas un nom de site : écrivez seulement le nom, "
     "sans https:// ni chemin (exemple : cnil.fr)"
 )
+OPTION_UNKNOWN = "réglage inconnu « {option} » dans les options du greffon vigie{hint}"
+OPTION_CHOICES = " ; réglages possibles : {allowed}"
+OPTION_WRONG_TYPE = "« {option} » doit être {expected} (trouvé : {found}) ; exemple : {example}"
+OPTION_TYPE_NAMES = {
+    **TYPE_NAMES,
+    "date": "une date AAAA-MM-JJ",
+    "moment": "une date et une heure avec le décalage horaire",
+}
+OPTION_DUPLICATE_ID = "identifiant « {id} » en double dans {option} (déjà ligne {first})"
+OPTION_TOO_SMALL = "« {option} » doit valoir au moins {minimum} (trouvé : {value})"
+TAG_YEAR_BAD = (
+    "« tag_year » doit être une année de quatre chiffres (trouvé : {value}) ; "
+    "il entre dans l'identifiant de chaque entrée de flux : ne le changez plus ensuite"
+)
+EMAIL_BAD = "« {option} » : « {value} » n'est pas une adresse e-mail (exemple : {example})"
+TIMEZONE_UNKNOWN = "fuseau horaire inconnu « {value} » (exemple : timezone: Europe/Paris)"
+FOLDER_BAD = (
+    "« {option} » : « {value} » n'est pas un dossier à côté de mkdocs.yml : écrivez son nom, "
+    "sans « .. » ni chemin absolu (exemple : {example})"
+)
+PLUGIN_MISSING = (
+    "le greffon vigie manque dans plugins : ajoutez « - vigie: » suivi de ses options "
+    "(organisation, contact_email, components, security_expires)"
+)
+SITE_OPTION_MISSING = "réglage « {option} » manquant dans mkdocs.yml (exemple : {example})"
+SITE_URL_MISSING = (
+    "site_url est obligatoire : les flux et l'API donnent des adresses complètes "
+    "(exemple : site_url: https://statut.example.fr/)"
+)
+SITE_URL_BAD = (
+    "site_url « {value} » n'est pas l'adresse d'un site : écrivez https:// (ou http://), "
+    "le nom du site et son chemin, sans identifiant, ni « ? », ni « # » "
+    "(exemple : site_url: https://statut.example.fr/)"
+)
+DOCS_DIR_MISSING = (
+    "docs_dir « {value} » : ce dossier n'existe pas à côté de mkdocs.yml (il contient les "
+    "pages écrites à la main ; exemple : docs_dir: pages)"
+)
+ACCESSIBILITY_STATUS_UNKNOWN = "accessibility.status « {value} » inconnu ; choix : {choices}"
+ACCESSIBILITY_NEEDS_AUDIT = (
+    "accessibility.status « {value} » demande un audit : indiquez accessibility.audit_date "
+    "(sans audit, le RGAA impose « non conforme »)"
+)
+ACCESSIBILITY_RATE_RANGE = "accessibility.compliance_rate {rate} : un pourcentage de 0 à 100"
+ACCESSIBILITY_RATE_MISMATCH = (
+    "accessibility.compliance_rate {rate} % correspond à « {expected} », pas à « {status} »"
+)
 
 # Commands
 CHECK_OK = "Vérification réussie : {incidents} incident(s), {updates} mise(s) à jour publiée(s)."

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from vigie import config
+
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
     from pathlib import PurePosixPath
 
 
@@ -84,15 +86,30 @@ class DataCategory:
     sensitive: bool = False
 
 
-# Sites that content may link to by default, besides the organisation's own domains.
-DEFAULT_LINK_HOSTS = (
-    "cnil.fr",
-    "cybermalveillance.gouv.fr",
-    "service-public.fr",
-    "ameli.fr",
-    "defenseurdesdroits.fr",
-    "legifrance.gouv.fr",
-)
+# The defaults of the plugin's options, declared in config.py.
+DEFAULT_LINK_HOSTS: tuple[str, ...] = config.default("link_hosts")
+DEFAULT_NEVER_ASK: tuple[str, ...] = config.default("never_ask")
+DEFAULT_DATA_CATEGORIES = tuple(DataCategory(**c) for c in config.default("data_categories"))
+
+
+@dataclass(frozen=True)
+class Accessibility:
+    """The accessibility statement's settings: the `accessibility` options (config.py)."""
+
+    status: str = config.default("accessibility.status")
+    standard: str = config.default("accessibility.standard")
+    # The share of applicable criteria met, in %.
+    compliance_rate: float | None = config.default("accessibility.compliance_rate")
+    audit_date: date | None = config.default("accessibility.audit_date")
+    audited_by: str = config.default("accessibility.audited_by")
+    statement_date: date | None = config.default("accessibility.statement_date")
+    non_compliant: tuple[str, ...] = config.default("accessibility.non_compliant")
+    exemptions: tuple[str, ...] = config.default("accessibility.exemptions")
+    # The site's contact address when empty.
+    contact_email: str = config.default("accessibility.contact_email")
+    contact_phone: str = config.default("accessibility.contact_phone")
+    contact_url: str = config.default("accessibility.contact_url")
+    postal_address: str = config.default("accessibility.postal_address")
 
 
 @dataclass(frozen=True)
@@ -106,22 +123,18 @@ class Settings:
     contact_email: str
     components: tuple[Component, ...]
     data_categories: tuple[DataCategory, ...]
-    feed_entries: int = 50
-    tag_year: int = 2024
-    never_ask: tuple[str, ...] = ()  # "Ce que nous ne vous demanderons jamais"
-    # Security (safety.py, securitytxt.py): where links may go, who to tell about a flaw.
+    feed_entries: int = config.default("feed_entries")
+    tag_year: int = config.default("tag_year")
+    never_ask: tuple[str, ...] = DEFAULT_NEVER_ASK  # "Ce que nous ne vous demanderons jamais"
+    # Security (links.py, securitytxt.py): where links may go, who to tell about a flaw.
     own_domains: tuple[str, ...] = ()
     link_hosts: tuple[str, ...] = DEFAULT_LINK_HOSTS
     security_contact: str = ""
-    security_expires: str = ""
+    security_expires: datetime | None = None
+    accessibility: Accessibility = Accessibility()
+    incidents_dir: str = config.default("incidents_dir")
     pages_dir: str = "pages"
     config_path: str = "mkdocs.yml"
-    option_lines: tuple[tuple[str, int], ...] = ()  # each option's line in config_path
-
-    def option_line(self, name: str) -> int:
-        """Line of the Vigie option `name` in `mkdocs.yml` (else of `- vigie:`, else 1)."""
-        lines = dict(self.option_lines)
-        return lines.get(name, lines.get("vigie", 1))
 
     def component(self, component_id: str) -> Component:
         return next(c for c in self.components if c.id == component_id)
@@ -277,29 +290,3 @@ class Site:
     settings: Settings
     incidents: tuple[Incident, ...]
     faq: tuple[FaqEntry, ...]
-
-
-DEFAULT_DATA_CATEGORIES = (
-    DataCategory("nom", "Nom"),
-    DataCategory("prenom", "Prénom"),
-    DataCategory("date-naissance", "Date de naissance"),
-    DataCategory("rang-naissance", "Rang de naissance"),
-    DataCategory("numero-securite-sociale", "Numéro de sécurité sociale", sensitive=True),
-    DataCategory("assureur", "Nom de l'organisme complémentaire"),
-    DataCategory("numero-contrat", "Numéro de contrat"),
-    DataCategory("reference-interne", "Référence interne de l'opérateur"),
-    DataCategory("adresse-postale", "Adresse postale"),
-    DataCategory("telephone", "Numéro de téléphone"),
-    DataCategory("email", "Adresse e-mail"),
-    DataCategory("coordonnees-bancaires", "Coordonnées bancaires"),
-    DataCategory("donnees-medicales", "Données médicales", sensitive=True),
-)
-
-DEFAULT_NEVER_ASK = (
-    "vos coordonnées bancaires (RIB, numéro de carte) par téléphone, courriel ou SMS",
-    "votre mot de passe ou vos codes d'accès",
-    "un code reçu par SMS",
-    "un paiement pour débloquer un remboursement ou éviter une sanction",
-    "de cliquer sur un lien pour « vérifier » ou « mettre à jour » votre compte",
-    "d'installer une application ou de prendre le contrôle de votre ordinateur",
-)

@@ -33,7 +33,6 @@ from vigie.urls import (
     communication_id,
     component_feed_id,
     component_feeds,
-    domain,
     entry_id,
     incident_feed_id,
     incident_feeds,
@@ -56,17 +55,6 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 
 SUMMARY_LENGTH = 280
-
-
-SITE_URL_REQUIRED = (
-    "mkdocs.yml: site_url est obligatoire : les flux et l'API donnent des adresses complètes "
-    "(exemple : site_url: https://statut.example.fr/)"
-)
-
-
-def site_url_problem(settings: Settings) -> str | None:
-    """Why `site_url` cannot be used for feeds and the API, or None when it can."""
-    return None if domain(settings) else SITE_URL_REQUIRED
 
 
 def epoch(settings: Settings) -> datetime:

@@ -16,28 +16,10 @@ from vigie.pages.site import GeneratedPage
 if TYPE_CHECKING:
     from datetime import date
 
-    from vigie.model import Settings
+    from vigie.model import Accessibility, Settings
 
 
 STATEMENT_URI = "accessibilite.md"
-
-
-@dataclass(frozen=True)
-class StatementSettings:
-    """The `accessibility` options of the Vigie plugin, as written in `mkdocs.yml`."""
-
-    status: str = "non conforme"
-    standard: str = "RGAA 4.1"
-    compliance_rate: float | None = None  # share of applicable criteria met, in %
-    audit_date: date | None = None
-    audited_by: str = ""
-    statement_date: date | None = None
-    non_compliant: tuple[str, ...] = ()
-    exemptions: tuple[str, ...] = ()
-    contact_email: str = ""  # the site's contact address when empty
-    contact_phone: str = ""
-    contact_url: str = ""
-    postal_address: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,37 +48,7 @@ def _day(day: date | None) -> When | None:
     return When(day.isoformat(), french.date_text(day)) if day else None
 
 
-def statement_problems(options: StatementSettings) -> list[str]:
-    """What RGAA forbids in the declared status, each as one French sentence."""
-    problems = []
-    if options.status not in french.RGAA_LEVELS:
-        choices = ", ".join(f"« {level} »" for level in french.RGAA_LEVELS)
-        problems.append(f"accessibility.status « {options.status} » inconnu ; choix : {choices}")
-    elif options.status != "non conforme" and options.audit_date is None:
-        problems.append(
-            f"accessibility.status « {options.status} » demande un audit : indiquez "
-            "accessibility.audit_date (sans audit, le RGAA impose « non conforme »)"
-        )
-    rate = options.compliance_rate
-    if rate is not None:
-        expected = (
-            "totalement conforme"
-            if rate >= 100
-            else "partiellement conforme"
-            if rate >= 50
-            else "non conforme"
-        )
-        if not 0 <= rate <= 100:
-            problems.append(f"accessibility.compliance_rate {rate:g} : un pourcentage de 0 à 100")
-        elif options.status in french.RGAA_LEVELS and expected != options.status:
-            problems.append(
-                f"accessibility.compliance_rate {rate:g} % correspond à « {expected} », "
-                f"pas à « {options.status} »"
-            )
-    return problems
-
-
-def statement(options: StatementSettings, settings: Settings) -> Statement:
+def statement(options: Accessibility, settings: Settings) -> Statement:
     """The statement's content from the plugin options and the site's own settings."""
     rate = options.compliance_rate
     return Statement(
@@ -119,7 +71,7 @@ def statement(options: StatementSettings, settings: Settings) -> Statement:
     )
 
 
-def statement_page(options: StatementSettings, settings: Settings) -> GeneratedPage:
+def statement_page(options: Accessibility, settings: Settings) -> GeneratedPage:
     """The page `/accessibilite/`, in the navigation, dated by the statement."""
     shown = statement(options, settings)
     return GeneratedPage(

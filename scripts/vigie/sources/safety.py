@@ -23,7 +23,6 @@ from vigie import messages as msg
 from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem
 from vigie.sources.links import (
-    HOSTNAME,
     SCRIPT_SCHEMES,
     bare_urls,
     link_policy,
@@ -427,32 +426,3 @@ def source_problems(
         problems.extend(field_problems(field, policy, renderer))
     return problems
 
-
-def settings_problems(settings: Settings) -> list[Problem]:
-    """Entries of `link_hosts` and `own_domains` that are not plain host names."""
-    problems = []
-    for option, hosts in (
-        ("own_domains", settings.own_domains),
-        ("link_hosts", settings.link_hosts),
-    ):
-        for host in hosts:
-            if not HOSTNAME.match(host.lower()):
-                problems.append(
-                    Problem(
-                        settings.config_path,
-                        settings.option_line(option),
-                        msg.LINK_HOST_BAD.format(value=host, option=option),
-                    )
-                )
-    return problems
-
-
-def option_lines(config_text: str, names: list[str]) -> tuple[tuple[str, int], ...]:
-    """The line of each option `name:` in a YAML settings file (first occurrence)."""
-    found: dict[str, int] = {}
-    pattern = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*)\s*:")
-    for number, line in enumerate(config_text.split("\n"), start=1):
-        match = pattern.match(line)
-        if match and match.group(1) in names:
-            found.setdefault(match.group(1), number)
-    return tuple(sorted(found.items()))

@@ -37,7 +37,6 @@ from vigie.model import (
     Status,
     Update,
 )
-from vigie.outputs import securitytxt
 from vigie.sources import breach, placeholders, safety
 from vigie.sources.dates import parse_datetime
 from vigie.sources.structure import structure_problems
@@ -491,12 +490,8 @@ def validate(
     faq = checker.faq(sources.faq, None)
     if sources.faq is not None:
         checker.problems.extend(placeholders.in_document(sources.faq))
-    # Security: unsafe HTML, forbidden links, link settings, security.txt expiry.
+    # Security: unsafe HTML, forbidden links (the settings are judged in settings.py).
     checker.problems.extend(safety.source_problems(sources, settings, renderer))
-    checker.problems.extend(safety.settings_problems(settings))
-    expiry_errors, expiry_warnings = securitytxt.problems(settings, securitytxt.build_now())
-    checker.problems.extend(expiry_errors)
-    checker.warnings.extend(expiry_warnings)
     if warnings is not None:
         warnings.extend(sorted(set(checker.warnings)))
     if checker.problems:

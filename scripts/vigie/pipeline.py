@@ -1,0 +1,90 @@
+"""The one road from `mkdocs.yml` to a checked site, for `vigie check`, `vigie build` and MkDocs.
+
+The settings (`sources/settings.py`), then the sources (`load`), then the model (`validate`),
+then, when asked, the append-only guard: every problem found on the way is handed back at
+once, with its `path:line`. `vigie check` and the plugin's `on_config` both take this road,
+so that the check refuses exactly what the build would. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from vigie.derive import publication_time
+from vigie.markup import MarkdownRenderer
+from vigie.messages import Problem, SourceError
+from vigie.sources import guard as guard_module
+from vigie.sources.load import load_sources
+from vigie.sources.settings import SettingsRead, read_settings
+from vigie.sources.validate import validate
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
+    from vigie.model import Settings, Site
+
+
+class Checked(NamedTuple):
+    """A site that passed every check: the build takes it instead of starting over."""
+
+    site: Site
+    markdown: MarkdownRenderer  # the HTML rendered to vet the sources, kept
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where the road led: a checked site, or every problem that stopped it."""
+
+    settings: Settings | None
+    checked: Checked | None  # None when there is any problem
+    problems: tuple[Problem, ...]  # sorted, each once
+    warnings: tuple[Problem, ...]  # shown, never refused
+
+
+def settings(config_file: Path, environ: Mapping[str, str] = os.environ) -> SettingsRead:
+    """The site's settings from `mkdocs.yml`, with the problems of every option."""
+    return read_settings(config_file, publication_time(environ))
+
+
+def check(
+    config_file: Path,
+    *,
+    guard: bool = False,
+    since: str | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> Outcome:
+    """Settings, sources, model (and with `guard`, the published updates since `since`).
+
+    Raises `guard.HistoryError` when the guard cannot read the git history it needs.
+    """
+    read = settings(config_file, environ)
+    problems = list(read.problems)
+    warnings = list(read.warnings)
+    if read.settings is None:
+        return Outcome(None, None, SourceError(problems).problems, tuple(warnings))
+    root, current = config_file.parent, read.settings
+    sources = load_sources(root, current.incidents_dir, current.pages_dir)
+    markdown = MarkdownRenderer()
+    site = None
+    try:
+        site = validate(sources, current, warnings, markdown)
+    except SourceError as error:
+        problems.extend(error.problems)
+    if guard:
+        problems.extend(guard_module.check_published(root, sources, current.incidents_dir, since))
+    checked = Checked(site, markdown) if site is not None and not problems else None
+    return Outcome(current, checked, SourceError(problems).problems, tuple(sorted(set(warnings))))
+
+
+def load_site(config_file: Path) -> tuple[Path, Settings, str]:
+    """Repository root, settings and incidents folder, for tools reading the sources by hand.
+
+    Raises `SourceError` when `mkdocs.yml` has a problem.
+    """
+    read = settings(config_file)
+    if read.settings is None or read.problems:
+        raise SourceError(list(read.problems))
+    return config_file.parent, read.settings, read.settings.incidents_dir
