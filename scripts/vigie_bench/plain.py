@@ -199,7 +199,7 @@ def vigie_pages(repo: Path) -> tuple[GeneratedPage, ...]:
     config = load_config(str(repo / "mkdocs.yml"))
     plugin = config.plugins["vigie"]
     plugin.on_config(config)
-    return tuple(plugin.pages.values())  # type: ignore[attr-defined]
+    return tuple(plugin.build.pages.values())  # type: ignore[attr-defined]
 
 
 def _existing_nav(nav: Any, docs: Path) -> Any:
