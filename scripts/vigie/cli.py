@@ -85,6 +85,7 @@ def build(config_file: Path, site_dir: Path) -> int:
     """Check, build into a temporary folder, then swap it for `site_dir` only if all went well."""
     from vigie.plugin import build_site
 
+    _show_mkdocs_warnings()
     checked = _check(config_file)
     if checked is None:
         print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
@@ -235,9 +236,13 @@ def swap_in(new: Path, target: Path) -> None:
 
 
 def _show_mkdocs_warnings() -> None:
+    """MkDocs' warnings and errors on stderr, for the commands that run MkDocs (once)."""
+    mkdocs_log = logging.getLogger("mkdocs")
+    if any(getattr(h, "vigie", False) for h in mkdocs_log.handlers):
+        return
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-    mkdocs_log = logging.getLogger("mkdocs")
+    handler.vigie = True  # type: ignore[attr-defined]
     mkdocs_log.addHandler(handler)
     mkdocs_log.setLevel(logging.WARNING)
 
@@ -268,7 +273,6 @@ def main(argv: list[str] | None = None) -> int:
     _add_deploy_commands(commands)
     _add_workflow_commands(commands)
     args = parser.parse_args(argv)
-    _show_mkdocs_warnings()
     config_file = args.config_file.resolve()
     if args.command == "check":
         return check(config_file, args.since or None, guard=args.since is not None)
@@ -456,6 +460,7 @@ def _run_workflow_command(args: argparse.Namespace, config_file: Path) -> int:
 
     if args.drafts:
         os.environ[PREVIEW_VARIABLE] = "1"
+    _show_mkdocs_warnings()
     serve_site(config_file, args.dev_addr)
     return 0
 

@@ -25,6 +25,7 @@ PLUGIN = "vigie"
 SITE_OPTIONS = ("site_url", "site_name", "docs_dir")  # MkDocs' own, that Vigie uses
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _PLAIN_TAGS = ("tag:yaml.org,2002:seq", "tag:yaml.org,2002:map")
+UNREADABLE: Any = object()  # a value whose problem is already told (an unknown tag…)
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class _Reader:
         lines[path] = line
         if len(path) > MAX_DEPTH:  # also stops an alias that contains itself
             self.problems.append(Problem(self.rel, line, msg.YAML_TOO_DEEP.format(limit=MAX_DEPTH)))
-            return None
+            return UNREADABLE
         if node.tag == "!ENV":
             return self._environment(node, path, lines)
         if isinstance(node, yaml.ScalarNode):
@@ -106,10 +107,10 @@ class _Reader:
                 return self.loader.construct_object(node)
             except yaml.constructor.ConstructorError:
                 self.problems.append(Problem(self.rel, line, msg.YAML_TAG.format(tag=node.tag)))
-                return None
+                return UNREADABLE
         if node.tag not in _PLAIN_TAGS:
             self.problems.append(Problem(self.rel, line, msg.YAML_TAG.format(tag=node.tag)))
-            return None
+            return UNREADABLE
         if isinstance(node, yaml.SequenceNode):
             return [self.plain(item, (*path, i), lines) for i, item in enumerate(node.value)]
         self.loader.flatten_mapping(node)  # `<<: *defaults`, as YAML merges it

@@ -21,7 +21,7 @@ from vigie import config, french
 from vigie import messages as msg
 from vigie.messages import Problem
 from vigie.model import DEFAULT_DATA_CATEGORIES, Accessibility, Component, DataCategory, Settings
-from vigie.sources.config_file import PLUGIN, read_config_file
+from vigie.sources.config_file import PLUGIN, UNREADABLE, read_config_file
 from vigie.sources.dates import parse_datetime
 from vigie.sources.links import HOSTNAME
 from vigie.sources.load import SLUG, Document, name_reason
@@ -83,6 +83,9 @@ class _Judge:
         values = {}
         for option in options:
             value = data.get(option.name)
+            if value is UNREADABLE:
+                values[option.name] = _fallback(option)
+                continue
             if value is None and option.required:
                 example = f"{option.name}: {option.example}"
                 line = self.doc.line(*keys)
@@ -136,6 +139,8 @@ class _Judge:
 
     def item(self, item: Any, option: Option, keys: tuple[str | int, ...], field: str) -> Any:
         """One item of a list option: a mapping of its own options, or a plain value."""
+        if item is UNREADABLE:
+            return _INVALID
         if option.items == config.MAPPING and isinstance(item, dict):
             values = self.mapping(item, option.options, keys)
             required = [o.name for o in option.options if o.required]
@@ -200,6 +205,8 @@ def read_settings(config_file: Path, now: datetime) -> SettingsRead:
         problem = Problem(read.site.path, read.plugins_line, msg.PLUGIN_MISSING)
         return SettingsRead(None, (*problems, problem))
     doc = read.options
+    if doc.data is UNREADABLE:
+        return SettingsRead(None, tuple(problems))
     if doc.data is not None and not isinstance(doc.data, dict):
         message = msg.OPTION_WRONG_TYPE.format(
             option=PLUGIN,
@@ -224,30 +231,32 @@ def _site(judge: _Judge, root: Path) -> dict[str, str]:
     url = site.get("site_url")
     if url is None or url == "":
         judge.report(1, msg.SITE_URL_MISSING)
+    elif url is UNREADABLE:
+        pass  # its tag was refused, at its line
     elif not isinstance(url, str) or not _is_site_url(url):
         judge.report(judge.doc.line("site_url"), msg.SITE_URL_BAD.format(value=url))
     else:  # as MkDocs gives it to plugins: the path ends with a slash
         parts = urlsplit(url)
         found["site_url"] = urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/"))
     name = site.get("site_name")
+    example = "site_name: Information incidents — Mutuelle Horizon"
     if name is None:
-        example = "site_name: Information incidents — Mutuelle Horizon"
         judge.report(1, msg.SITE_OPTION_MISSING.format(option="site_name", example=example))
-    elif not isinstance(name, str):
+    elif isinstance(name, str):
+        found["site_name"] = name
+    elif name is not UNREADABLE:
         message = msg.OPTION_WRONG_TYPE.format(
             option="site_name",
             expected=msg.TYPE_NAMES["string"],
             found=_type_name(name),
-            example="site_name: Information incidents — Mutuelle Horizon",
+            example=example,
         )
         judge.report(judge.doc.line("site_name"), message)
-    else:
-        found["site_name"] = name
     docs_dir = site.get("docs_dir", "docs")
-    if not isinstance(docs_dir, str) or not (root / docs_dir).is_dir():
-        judge.report(judge.doc.line("docs_dir"), msg.DOCS_DIR_MISSING.format(value=docs_dir))
-    else:
+    if isinstance(docs_dir, str) and (root / docs_dir).is_dir():
         found["pages_dir"] = Path(os.path.relpath(root / docs_dir, root)).as_posix()
+    elif docs_dir is not UNREADABLE:
+        judge.report(judge.doc.line("docs_dir"), msg.DOCS_DIR_MISSING.format(value=docs_dir))
     return found
 
 
@@ -302,7 +311,7 @@ def _meaning(judge: _Judge, values: dict[str, Any], now: datetime) -> list[Probl
     for name in ("components", "data_categories"):
         values[name] = _unique(judge, name, values[name])
     for name in ("own_domains", "link_hosts"):
-        for index, host in enumerate(doc.data.get(name) or ()):
+        for index, host in enumerate(_written_list(doc, name)):
             if isinstance(host, str) and not HOSTNAME.match(host.lower()):
                 message = msg.LINK_HOST_BAD.format(value=host, option=name)
                 judge.report(doc.line(name, index), message)
@@ -317,7 +326,7 @@ def _meaning(judge: _Judge, values: dict[str, Any], now: datetime) -> list[Probl
 def _unique(judge: _Judge, name: str, items: tuple[dict[str, Any], ...]) -> tuple:
     """The items of a list option with the first of each id; the others reported."""
     first: dict[str, int] = {}
-    for index, item in enumerate(judge.doc.data.get(name) or ()):
+    for index, item in enumerate(_written_list(judge.doc, name)):
         item_id = item.get("id") if isinstance(item, dict) else None
         if not isinstance(item_id, str):
             continue
@@ -332,16 +341,25 @@ def _unique(judge: _Judge, name: str, items: tuple[dict[str, Any], ...]) -> tupl
     return tuple(kept.values())
 
 
+def _written_list(doc: Document, name: str) -> list[Any]:
+    """The items of a list option as written (none when it is not a list)."""
+    value = doc.data.get(name)
+    return value if isinstance(value, list) else []
+
+
 def _accessibility(judge: _Judge, options: dict[str, Any]) -> None:
     """What RGAA forbids in the declared status, at the line of each option."""
     doc = judge.doc
     status, rate = options["status"], options["compliance_rate"]
+    # A wrong audit_date is told as such: no second problem about the audit missing.
+    written = doc.data.get("accessibility")
+    audit_written = isinstance(written, dict) and written.get("audit_date") is not None
     status_line = doc.line("accessibility", "status")
     if status not in french.RGAA_LEVELS:
         choices = ", ".join(f"« {level} »" for level in french.RGAA_LEVELS)
         message = msg.ACCESSIBILITY_STATUS_UNKNOWN.format(value=status, choices=choices)
         judge.report(status_line, message)
-    elif status != "non conforme" and options["audit_date"] is None:
+    elif status != "non conforme" and options["audit_date"] is None and not audit_written:
         judge.report(status_line, msg.ACCESSIBILITY_NEEDS_AUDIT.format(value=status))
     if rate is not None:
         rate_line = doc.line("accessibility", "compliance_rate")
