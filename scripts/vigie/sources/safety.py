@@ -425,4 +425,3 @@ def source_problems(
             continue
         problems.extend(field_problems(field, policy, renderer))
     return problems
-
