@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import feedparser
 import jsonschema
 import pytest
 
 from conftest import REPO, copy_repo, run_vigie
+from vigie.model import Authority, AuthorityType, Breach, Impact, NoticeState, Party, Status
+from vigie.sources import breach
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -138,6 +143,37 @@ def test_each_missing_element_fails_check_with_its_message(tmp_path: Path, eleme
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         MISSING.format(line=line, element=words),
+        "1 problème(s) : rien n'a été publié.",
+    ]
+
+
+RIGHTS_CNIL = (
+    "droits ne sont pas respectés, vous pouvez adresser une réclamation à la CNIL\n"
+    "    sur [cnil.fr](https://www.cnil.fr/fr/plaintes)."
+)
+
+
+@pytest.mark.parametrize(
+    ("rights", "refused"),
+    [
+        # Rights are given, but not the one art. 34 names: a complaint to the CNIL.
+        ("droits ne sont pas respectés, écrivez à notre médiateur.", True),
+        ("droits ne sont pas respectés, vous pouvez saisir l'autorité compétente.", True),
+        # The CNIL named in any case is enough.
+        ("droits ne sont pas respectés, vous pouvez saisir la Cnil.", False),
+        ("droits ne sont pas respectés, adressez une réclamation à la cnil.", False),
+    ],
+)
+def test_rights_must_name_the_cnil(tmp_path: Path, rights: str, refused: bool) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    replace_text(repo, INCIDENT, RIGHTS_CNIL, rights)
+    result = run_vigie(repo, "check")
+    if not refused:
+        assert (result.returncode, result.stderr) == (0, "")
+        return
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        MISSING.format(line=48, element=ELEMENTS["rights"][2]),  # the line of rights:
         "1 problème(s) : rien n'a été publié.",
     ]
 
@@ -298,5 +334,105 @@ def test_a_new_message_sent_is_a_feed_entry_with_a_stable_id(tmp_path: Path) -> 
     )
     assert entry.link.endswith(f"/{BREACH}/#messages-officiels")
     api = json.loads((repo / "site/api/v2/incidents.json").read_text("utf-8"))
-    breach = next(i for i in api["incidents"] if i["id"] == "2024-02-tiers-payant")
-    assert breach["x_communications"][-1]["id"] == "2024-03-04T0900-email"
+    listed = next(i for i in api["incidents"] if i["id"] == "2024-02-tiers-payant")
+    assert listed["x_communications"][-1]["id"] == "2024-03-04T0900-email"
+
+
+# --- The art. 34 checks as pure functions (fast: what `make mutate` runs) ------------------
+
+PARIS = ZoneInfo("Europe/Paris")
+DISCOVERED = datetime(2024, 2, 5, 17, 0, tzinfo=PARIS)
+COMPLETE_BREACH = Breach(
+    discovered=DISCOVERED,
+    exposure_start=datetime(2024, 1, 30, tzinfo=PARIS),
+    exposure_end=datetime(2024, 2, 1, 18, 0, tzinfo=PARIS),
+    concerned="Les adhérents du tiers payant.",
+    individual_notice="Un courrier à chacun.",
+    consequences=("Des messages frauduleux.",),
+    planned_measures=("Un audit.",),
+    controller=Party("Mutuelle Horizon"),
+    rights="Vous pouvez adresser une réclamation à la CNIL.",
+)
+CNIL_NOTIFIED = Authority(
+    "CNIL", datetime(2024, 2, 8, 17, 0, tzinfo=PARIS), type=AuthorityType.CNIL
+)
+COMPLETE = NoticeState(
+    status=Status.IDENTIFIED,
+    impact=Impact.MAJOR,
+    components=(),
+    data_exposed=("nom",),
+    data_not_exposed=("iban",),
+    what_happened="Une attaque chez notre opérateur.",
+    measures=("Portail fermé.",),
+    authorities=(CNIL_NOTIFIED,),
+    recommendations=("Méfiez-vous des messages.",),
+    breach=COMPLETE_BREACH,
+)
+
+
+def _without(**changes: object) -> NoticeState:
+    notice = {k: v for k, v in changes.items() if k in NoticeState.__dataclass_fields__}
+    facts = {k: v for k, v in changes.items() if k not in notice}
+    return dataclasses.replace(
+        COMPLETE, breach=dataclasses.replace(COMPLETE_BREACH, **facts), **notice
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "missing"),
+    [
+        ({}, []),
+        ({"what_happened": "  \n"}, [("what_happened", "what_happened")]),
+        ({"discovered": None}, [("discovered", "breach.discovered")]),
+        ({"exposure_start": None}, [("exposure", "breach.exposure")]),
+        ({"data_exposed": ()}, [("exposed", "data.exposed")]),
+        ({"data_not_exposed": ()}, [("not_exposed", "data.not_exposed")]),
+        ({"concerned": " "}, [("concerned", "breach.concerned")]),
+        ({"individual_notice": ""}, [("individual_notice", "breach.individual_notice")]),
+        ({"consequences": ()}, [("consequences", "breach.consequences")]),
+        ({"measures": ()}, [("measures", "measures")]),
+        ({"planned_measures": ()}, [("planned_measures", "breach.planned_measures")]),
+        (
+            {"authorities": (dataclasses.replace(CNIL_NOTIFIED, type=AuthorityType.ANSSI),)},
+            [("cnil", "authorities")],
+        ),
+        ({"recommendations": ()}, [("recommendations", "recommendations")]),
+        ({"controller": None}, [("controller", "breach.controller")]),
+        ({"rights": ""}, [("rights", "breach.rights")]),
+        ({"rights": "Écrivez à notre délégué."}, [("rights", "breach.rights")]),
+        ({"rights": "Saisissez la Cnil."}, []),
+        # Several at once, in the order of the notice.
+        (
+            {"rights": "", "what_happened": "", "measures": ()},
+            [
+                ("what_happened", "what_happened"),
+                ("measures", "measures"),
+                ("rights", "breach.rights"),
+            ],
+        ),
+    ],
+)
+def test_missing_elements_names_each_absent_element(
+    changes: dict[str, object], missing: list[tuple[str, str]]
+) -> None:
+    assert breach.missing_elements(_without(**changes)) == missing
+
+
+@pytest.mark.parametrize(
+    ("notified", "reason", "late"),
+    [
+        (datetime(2024, 2, 8, 17, 0, tzinfo=PARIS), "", None),  # 72 h exactly: in time
+        (datetime(2024, 2, 8, 17, 1, tzinfo=PARIS), "", 72),  # a minute late: 72 whole hours
+        (datetime(2024, 2, 12, 23, 0, tzinfo=PARIS), "", 174),
+        (datetime(2024, 2, 12, 23, 0, tzinfo=PARIS), "Liste reçue le 12", None),  # explained
+    ],
+)
+def test_a_cnil_notification_after_72_hours_is_late_unless_explained(
+    notified: datetime, reason: str, late: int | None
+) -> None:
+    first = Authority("CNIL", notified, type=AuthorityType.CNIL, delay_reason=reason)
+    later = Authority("CNIL", datetime(2024, 3, 1, tzinfo=PARIS), type=AuthorityType.CNIL)
+    state = _without(authorities=(later, first))  # the first notification counts, not the last
+    assert breach.late_cnil_notification(state) == (None if late is None else (first, late))
+    assert breach.late_cnil_notification(_without(authorities=())) is None
+    assert breach.late_cnil_notification(_without(authorities=(first,), discovered=None)) is None
