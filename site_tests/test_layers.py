@@ -21,7 +21,10 @@ MAX_LINES = 500
 OWNERS = ("model", "derive", "messages", "french", "urls", "markup", "states", "config")
 # The stages, in the order the data flows: each may import those before it, never after.
 STAGES = ("sources", "pages", "outputs", "publish")
-ENTRY_POINTS = ("plugin", "cli")  # imported by nobody
+ENTRY_POINTS = ("plugin", "cli")  # imported by nobody, but the command drives MkDocs' seam
+# `vigie build` and `vigie serve` run MkDocs in-process through the plugin, the one module
+# that imports MkDocs: the command may import the plugin, nothing else may import either.
+ALLOWED_ENTRY_IMPORTS = frozenset({("cli", "plugin")})
 ROAD = "pipeline"  # used by the entry points only
 
 
@@ -159,7 +162,13 @@ def test_no_stage_imports_the_road() -> None:
 
 
 def test_nothing_imports_the_entry_points() -> None:
-    wrong = [str(i) for i in IMPORTS if _part(i.target) in ENTRY_POINTS and i.module != i.target]
+    wrong = [
+        str(i)
+        for i in IMPORTS
+        if _part(i.target) in ENTRY_POINTS
+        and i.module != i.target
+        and (_part(i.module), _part(i.target)) not in ALLOWED_ENTRY_IMPORTS
+    ]
     assert not wrong, _listed(wrong)
 
 
