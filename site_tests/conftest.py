@@ -13,8 +13,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import hypothesis
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from vigie_bench.browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -24,10 +26,26 @@ if TYPE_CHECKING:
 REPO = Path(__file__).resolve().parents[1]
 
 # "Now", for every build and check the tests make (scheduled updates, the expiry of
-# security.txt): a fixed moment, so that the suite passes the same way next year.
-# Tests about time set their own SOURCE_DATE_EPOCH.
-TEST_NOW = "2026-11-01T12:00:00+00:00"
-os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(datetime.fromisoformat(TEST_NOW).timestamp())))
+# security.txt): a fixed moment, so that the suite passes the same way next year. Forced,
+# not defaulted: a SOURCE_DATE_EPOCH set by CI or a shell must not change what the tests
+# see. Tests about time set their own (monkeypatch, or `env=` of run_vigie); only a test
+# that says so reads the real clock.
+TEST_NOW = datetime.fromisoformat("2026-11-01T12:00:00+00:00")
+TEST_EPOCH = str(int(TEST_NOW.timestamp()))
+os.environ["SOURCE_DATE_EPOCH"] = TEST_EPOCH
+
+# Hypothesis: in CI (`CI` set, as GitHub Actions and GitLab CI do) the same examples on every
+# run, nothing remembered; here, random examples, and the failing ones kept in .hypothesis/
+# (git-ignored) so that the next run tries them first. HYPOTHESIS_PROFILE chooses either.
+hypothesis.settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+hypothesis.settings.register_profile(
+    "local",
+    database=DirectoryBasedExampleDatabase(REPO / ".hypothesis" / "examples"),
+    print_blob=True,
+)
+hypothesis.settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "local")
+)
 SOURCE_PARTS = ("mkdocs.yml", "incidents", "pages", "overrides")
 
 

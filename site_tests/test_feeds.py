@@ -22,7 +22,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import copy_repo, parse_html, run_vigie
+from conftest import TEST_NOW, copy_repo, parse_html, run_vigie
 from vigie.outputs import feeds
 
 if TYPE_CHECKING:
@@ -81,10 +81,10 @@ def front_matter(path: Path) -> tuple[dict, str]:
     return yaml.safe_load(head), body
 
 
-def published_updates(repo: Path) -> list[Expected]:
-    """Every published update of the sources, newest first (same date: incident, then stem)."""
+def published_updates(repo: Path, now: datetime = TEST_NOW) -> list[Expected]:
+    """Every update published at `now` (the tests' SOURCE_DATE_EPOCH, with which the example is
+    built), newest first (same date: incident, then stem)."""
     url = site_url(repo)
-    now = datetime.now(tz=PARIS)
     result = []
     for incident_file in sorted((repo / "incidents").glob("*/incident.yml")):
         incident = yaml.safe_load(incident_file.read_text(encoding="utf-8"))

@@ -303,7 +303,6 @@ def fuzz_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Settings,
 @settings(
     max_examples=120,
     deadline=None,
-    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(mutation=mutations())
@@ -332,7 +331,6 @@ def built_example(tmp_path_factory: pytest.TempPathFactory, site: Path) -> Path:
 @settings(
     max_examples=4,
     deadline=None,
-    database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(mutation=mutations())
