@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import copy_repo, parse_html, run_vigie
+from conftest import REPO, copy_repo, parse_html, run_vigie
 from vigie.model import Accessibility, Settings
 from vigie.pages import html, statement
 from vigie_bench import pageweight
@@ -70,22 +71,46 @@ def test_own_assets_are_addressed_by_their_content(site: Path) -> None:
     stylesheet = head.select_one("link[href*='vigie.css']")["href"]
     script = head.select_one("script[src*='vigie-search.js']")["src"]
     favicon = head.select_one("link[rel=icon]")["href"]
+    # The rule: the file's address, then `?v=` and the first 12 hex digits of the SHA-256
+    # of the bytes served at that address.
     for address, file in (
         (stylesheet, "assets/stylesheets/vigie.css"),
         (script, "assets/javascripts/vigie-search.js"),
         (favicon, "assets/images/favicon.png"),
     ):
-        assert address == "../../" + html.fingerprint(site, file)
+        digest = hashlib.sha256((site / file).read_bytes()).hexdigest()
+        assert address == f"../../{file}?v={digest[:12]}"
+    # Vigie's own files are served as written in overrides/.
+    for file in ("assets/stylesheets/vigie.css", "assets/javascripts/vigie-search.js"):
+        assert (site / file).read_bytes() == (REPO / "overrides" / file).read_bytes()
 
 
 def test_no_heading_level_is_skipped_and_every_table_has_header_cells(site: Path) -> None:
+    kinds = set()
     for path in sorted(site.rglob("*.html")):
         soup = parse_html(path)
         levels = [int(h.name[1]) for h in soup.find_all(re.compile(r"^h[1-6]$"))]
         assert levels[:1] == [1], path
         assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (path, levels)
         for table in soup.select("article table"):
-            assert table.select("thead th[scope=col]") or table.select("th"), path
+            kinds.add(table["class"][0])
+            # A caption; one column header per column; one row header in each row.
+            assert table.caption.get_text(strip=True), path
+            headers = table.select("thead tr > *")
+            assert headers, path
+            assert {(cell.name, cell.get("scope")) for cell in headers} == {("th", "col")}, path
+            for row in table.select("tbody tr"):
+                cells = row.find_all(["th", "td"], recursive=False)
+                assert len(cells) == len(headers), path
+                row_headers = [c for c in cells if c.name == "th"]
+                assert [c.get("scope") for c in row_headers] == ["row"], path
+    # Every kind of table Vigie writes is in the example, so none of the loops above is empty.
+    assert kinds == {
+        "vigie-authorities",
+        "vigie-communications",
+        "vigie-components",
+        "vigie-data",
+    }
 
 
 def test_not_found_page_is_french_with_ways_back(site: Path) -> None:
