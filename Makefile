@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test serve check lint format bench clean chromium nginx
+.PHONY: build test serve check lint format bench clean chromium nginx mutate
 
 $(BIN)/vigie: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,27 @@ format: $(VENV)/.test-installed
 # and 1,000 generated incidents; writes docs/benchmarks.md. Options: python -m vigie_bench.bench -h.
 bench: $(VENV)/.test-installed chromium  # page weights are measured in Chromium (Playwright)
 	$(BIN)/python -m vigie_bench.bench
+
+# Mutation testing of the core modules on the fast tests; not part of `make test` (see
+# docs/mutation.md). mutmut names a module after its path and strips only src/: it runs in
+# .mutate/, a fresh copy of the tree where scripts/ is also src/. Prints the score per module.
+MUTATE := .mutate
+$(VENV)/.mutate-installed: $(VENV)/.test-installed
+	$(BIN)/pip install --quiet -e '.[test,mutate]'
+	touch $@
+
+mutate: $(VENV)/.mutate-installed
+	rm -rf $(MUTATE) && mkdir $(MUTATE)
+	cp -r scripts site_tests overrides pyproject.toml $(MUTATE)/ && cp -r scripts $(MUTATE)/src
+	cd $(MUTATE) && ../$(BIN)/mutmut run --max-children 2
+	cd $(MUTATE) && ../$(BIN)/mutmut results --all true > results.txt
+	@echo "Killed / mutants, per module (.mutate/results.txt; mutmut show NAME in .mutate/):"
+	@awk -F': ' '{ m = $$1; sub(/^ +/, "", m); m = substr(m, 1, index(m, ".x") - 1); \
+		all[m]++; n++; if ($$2 == "killed" || $$2 == "timeout") { dead[m]++; d++ } } \
+		END { for (m in all) printf "  %-24s %4d / %4d  %5.1f %%\n", m, dead[m], all[m], \
+		100 * dead[m] / all[m]; printf "  %-24s %4d / %4d  %5.1f %%\n", "(all)", d, n, 100 * d / n }' \
+		$(MUTATE)/results.txt | sort
+	@echo "Not killed:"; grep -v -e ': killed$$' -e ': timeout$$' $(MUTATE)/results.txt || true
 
 clean:
 	rm -rf site .site-* test-artefacts test-results
