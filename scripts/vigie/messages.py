@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -66,6 +67,16 @@ BAD_FOLDER_NAME = (
 REQUIRED = "champ obligatoire manquant : « {field} » (exemple : {example})"
 UNKNOWN_FIELD = "champ inconnu « {field} »{hint}"
 DID_YOU_MEAN = " : vouliez-vous dire « {suggestion} » ?"
+
+
+def unknown_name_hint(name: str, known: list[str], choices: str) -> str:
+    """« vouliez-vous dire … ? » with the closest known name, else `choices` listing them all."""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return DID_YOU_MEAN.format(suggestion=close[0])
+    return choices.format(allowed=", ".join(known))
+
+
 ALLOWED_FIELDS = " ; champs possibles : {allowed}"
 WRONG_TYPE = "« {field} » doit être {expected} (trouvé : {found})"
 UNKNOWN_VALUE = "valeur inconnue « {value} » pour « {field} » ; valeurs possibles : {allowed}"

@@ -7,7 +7,6 @@ problem at once as `mkdocs.yml:<line>: message`, against the options declared in
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -72,12 +71,7 @@ class _Judge:
         for key in data:
             if key in names or (not keys and key in config.MKDOCS_OPTIONS):
                 continue
-            close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-            hint = (
-                msg.DID_YOU_MEAN.format(suggestion=close[0])
-                if close
-                else msg.OPTION_CHOICES.format(allowed=", ".join(names))
-            )
+            hint = msg.unknown_name_hint(key, names, msg.OPTION_CHOICES)
             line = self.doc.key_line(*keys, key)
             self.report(line, msg.OPTION_UNKNOWN.format(option=f"{prefix}{key}", hint=hint))
         values = {}

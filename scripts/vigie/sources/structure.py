@@ -6,7 +6,6 @@ to complete and check what staff type, explained here in staff's words at the ri
 
 from __future__ import annotations
 
-import difflib
 import json
 from functools import cache
 from importlib import resources
@@ -80,12 +79,7 @@ def structure_problems(doc: Document, schema_name: str) -> Iterator[Problem]:
             for name in error.instance:
                 if name in allowed:
                     continue
-                close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-                hint = (
-                    msg.DID_YOU_MEAN.format(suggestion=close[0])
-                    if close
-                    else msg.ALLOWED_FIELDS.format(allowed=", ".join(allowed))
-                )
+                hint = msg.unknown_name_hint(name, allowed, msg.ALLOWED_FIELDS)
                 yield Problem(
                     doc.path,
                     doc.key_line(*path, name),
