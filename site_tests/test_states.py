@@ -145,15 +145,26 @@ SCHEDULED_STEM = "2025-07-03T1000-surveillance"  # dated after "now"
 SCHEDULED_TITLE = "Correctif en surveillance"
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture site with the example's pages and templates, built at the fixed "now"."""
-    target = tmp_path_factory.mktemp("every-state") / "repo"
+def copy_fixture(target: Path) -> Path:
+    """The fixture site with the example's pages and templates."""
     shutil.copytree(FIXTURE, target)
     for part in ("pages", "overrides"):
         shutil.copytree(REPO / part, target / part)
-    result = run_vigie(target, "build", env={"SOURCE_DATE_EPOCH": NOW_EPOCH})
+    return target
+
+
+def build(repo: Path) -> Path:
+    """`vigie build` at the fixed "now", whatever SOURCE_DATE_EPOCH the caller has set."""
+    result = run_vigie(repo, "build", env={"SOURCE_DATE_EPOCH": NOW_EPOCH})
     assert result.returncode == 0, result.stdout + result.stderr
+    return repo / "site"
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site, built once for the module."""
+    target = copy_fixture(tmp_path_factory.mktemp("every-state") / "repo")
+    build(target)
     return target
 
 
@@ -618,3 +629,65 @@ def test_vigie_status_says_what_is_open_and_each_state(
     out, err = capsys.readouterr()
     assert (code, err) == (0, "")
     assert out == STATUS_REPORT
+
+
+# --- A resolution dated after "now" ---------------------------------------------------------
+
+LENTEURS_ID = "2025-06-paiement-lenteurs"
+LENTEURS = f"incidents/{LENTEURS_ID}"
+
+
+@pytest.fixture(scope="module")
+def resolving(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same site, except that the scheduled update resolves its incident (in two days).
+
+    The sources must then say `resolved:` (the last update is closed), but until that update
+    is published the incident is open: nothing may give its end yet.
+    """
+    target = copy_fixture(tmp_path_factory.mktemp("resolving") / "repo")
+    update = target / LENTEURS / "updates" / f"{SCHEDULED_STEM}.md"
+    update.write_text(
+        update.read_text(encoding="utf-8").replace("status: monitoring", "status: resolved"),
+        encoding="utf-8",
+    )
+    incident = target / LENTEURS / "incident.yml"
+    started = "started: 2025-06-28T09:00:00+02:00\n"
+    text = incident.read_text(encoding="utf-8")
+    assert text.count(started) == 1
+    incident.write_text(
+        text.replace(started, f"{started}resolved: 2025-07-03T10:00:00+02:00\n"), encoding="utf-8"
+    )
+    return build(target)
+
+
+def test_a_scheduled_resolution_leaves_the_api_open(resolving: Path):
+    assert _incidents(api(resolving, "incidents/unresolved.json")) == UNRESOLVED
+    lenteurs = next(
+        i for i in api(resolving, "incidents.json")["incidents"] if i["id"] == LENTEURS_ID
+    )
+    assert (lenteurs["status"], lenteurs["resolved_at"]) == ("identified", None)
+    assert _components(api(resolving, "components.json")) == COMPONENTS
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="rows.incident_row, pages/notice.py and notice_json give incident.resolved (from "
+    "incident.yml) while the resolving update is still scheduled: « Fin : 3 juillet 2025 » "
+    "on an open incident, before its publication",
+)
+def test_a_scheduled_resolution_gives_no_end_yet(resolving: Path):
+    def dates(page: str) -> list[str]:
+        rows = parse_html(resolving / page).select("li.vigie-incident")
+        return [
+            " ".join(r.select_one(".vigie-incident__dates").get_text().split())
+            for r in rows
+            if r.h3.a["href"].endswith(f"{LENTEURS}/")
+        ]
+
+    open_row = "Début : 28 juin 2025 à 9 h 00 · Dernière mise à jour : 29 juin 2025 à 11 h 00"
+    assert dates("index.html") == [open_row]
+    assert dates("history/index.html") == [open_row]
+    notice = parse_html(resolving / LENTEURS / "index.html")
+    assert [dt.get_text() for dt in notice.select("dt") if dt.get_text() == "Fin"] == []
+    notice_json = json.loads((resolving / LENTEURS / "notice.json").read_text(encoding="utf-8"))
+    assert notice_json["resolved_at"] is None
