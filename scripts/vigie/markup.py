@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 import markdown
@@ -39,12 +41,54 @@ class _ShiftHeadingsExtension(Extension):
         md.treeprocessors.register(self.shift, "vigie_shift_headings", 0)
 
 
+# A link or image address written from the site's root, in a start tag as written.
+_ROOT_RELATIVE = re.compile(r"""(\s(?:href|src)\s*=\s*["']?[\x00-\x20]*)/(?![/\\])""", re.I)
+
+
+class _StartTags(HTMLParser):
+    """Where each start tag holding an address from the site's root is, in the HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, int, str]] = []  # (line, column, tag as written)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        written = self.get_starttag_text() or ""
+        if _ROOT_RELATIVE.search(written):
+            self.found.append((*self.getpos(), written))
+
+    handle_startendtag = handle_starttag
+
+
+def under_served_path(fragment: str, served_path: str) -> str:
+    """`fragment` with its addresses from the site's root (`/faq/`) under `served_path`.
+
+    Staff write a page of the site from its root, as on every page it reads the same; a
+    site served at `https://example.org/statut/` has that page at `/statut/faq/`.
+    """
+    if served_path == "/" or "/" not in fragment:
+        return fragment
+    parser = _StartTags()
+    parser.feed(fragment)
+    parser.close()
+    starts = [0]
+    for line in fragment.split("\n"):
+        starts.append(starts[-1] + len(line) + 1)
+    parts, done = [], 0
+    for line, column, written in parser.found:
+        at = starts[line - 1] + column
+        parts += [fragment[done:at], _ROOT_RELATIVE.sub(rf"\g<1>{served_path}", written)]
+        done = at + len(written)
+    return "".join([*parts, fragment[done:]])
+
+
 class MarkdownRenderer:
     """Renders staff-written Markdown to HTML once per distinct text."""
 
     EXTENSIONS = ("tables", "sane_lists", "attr_list", "admonition", "smarty")
 
-    def __init__(self) -> None:
+    def __init__(self, served_path: str = "/") -> None:
+        self.served_path = served_path  # where the site is served: `/`, or `/statut/`
         self._headings = _ShiftHeadingsExtension()
         self._markdown = markdown.Markdown(
             extensions=[*self.EXTENSIONS, self._headings],
@@ -66,5 +110,6 @@ class MarkdownRenderer:
         if key not in self._cache:
             assert self._headings.shift is not None
             self._headings.shift.below = below
-            self._cache[key] = Markup(self._markdown.reset().convert(text))
+            rendered = self._markdown.reset().convert(text)
+            self._cache[key] = Markup(under_served_path(rendered, self.served_path))
         return self._cache[key]

@@ -282,6 +282,10 @@ TAG_YEAR_BAD = (
     "« tag_year » doit être une année de quatre chiffres (trouvé : {value}) ; "
     "il entre dans l'identifiant de chaque entrée de flux : ne le changez plus ensuite"
 )
+LINK_RELATIVE = (
+    "lien relatif « {url} » : il ne mène pas au même endroit sur toutes les pages où ce texte "
+    "paraît ; écrivez « {absolute} »"
+)
 EMAIL_BAD = "« {option} » : « {value} » n'est pas une adresse e-mail (exemple : {example})"
 TIMEZONE_UNKNOWN = "fuseau horaire inconnu « {value} » (exemple : timezone: Europe/Paris)"
 FOLDER_BAD = (

@@ -19,6 +19,7 @@ from vigie.sources import guard as guard_module
 from vigie.sources.load import load_sources
 from vigie.sources.settings import SettingsRead, read_settings
 from vigie.sources.validate import validate
+from vigie.urls import served_path
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -67,7 +68,7 @@ def check(
         return Outcome(None, None, SourceError(problems).problems, tuple(warnings))
     root, current = config_file.parent, read.settings
     sources = load_sources(root, current.incidents_dir, current.pages_dir)
-    markdown = MarkdownRenderer()
+    markdown = MarkdownRenderer(served_path(current.site_url))  # `/x` is the site's page x
     site = None
     try:
         site = validate(sources, current, warnings, markdown)

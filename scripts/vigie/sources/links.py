@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urljoin
 
 from vigie import messages as msg
 
@@ -196,6 +197,26 @@ def link_text_problem(text: str, url: str, policy: LinkPolicy) -> str | None:
     else:
         same = False
     return None if same else msg.LINK_TEXT_MISMATCH.format(text=shown, target=url)
+
+
+_ANYWHERE = "https://site.invalid/"  # a root to resolve site paths against, then drop
+
+
+def relative_link_problem(url: str, pages: tuple[str, ...]) -> str | None:
+    """A problem when the relative `url` leads elsewhere on some of the `pages` showing it.
+
+    `pages` are the folders of the pages that show the text, from the site root (the first
+    is where staff read it). A page of the site written from its root (`/incidents/x/`)
+    or an anchor of the page itself (`#x`) leads to the same place everywhere.
+    """
+    cleaned = _CONTROL_OR_SPACE.sub("", url).replace("\\", "/")
+    if len(pages) < 2 or url_scheme(url) or cleaned.startswith(("/", "#")):
+        return None
+    targets = [urljoin(f"{_ANYWHERE}{page}", cleaned) for page in pages]
+    if len(set(targets)) == 1:
+        return None
+    absolute = "/" + targets[0].removeprefix(_ANYWHERE)
+    return msg.LINK_RELATIVE.format(url=url, absolute=absolute)
 
 
 def bare_urls(text: str) -> Iterator[str]:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import nh3
 
 from vigie import messages as msg
+from vigie import urls
 from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem
 from vigie.sources.links import (
@@ -28,6 +29,7 @@ from vigie.sources.links import (
     link_policy,
     link_problems,
     link_text_problem,
+    relative_link_problem,
     url_host,
     url_scheme,
 )
@@ -116,9 +118,10 @@ class Field:
     text: str
     markdown: bool
     source: str = ""  # the lines as written in the file, from `line` to the value's end
+    pages: tuple[str, ...] = ()  # the folders of the pages showing its HTML, from the root
 
 
-def _document_fields(doc: Document) -> Iterator[Field]:
+def _document_fields(doc: Document, pages: tuple[str, ...] = ()) -> Iterator[Field]:
     source_lines = doc.text.split("\n") if doc.text else []
     value_lines = sorted(set(doc.lines.values()))
 
@@ -128,7 +131,7 @@ def _document_fields(doc: Document) -> Iterator[Field]:
             end = next((n for n in value_lines if n > start), doc.first_line + len(source_lines))
             raw = source_lines[start - doc.first_line : end - doc.first_line]
             markdown = any(key in MARKDOWN_KEYS for key in keys if isinstance(key, str))
-            yield Field(doc.path, start, value, markdown, "\n".join(raw))
+            yield Field(doc.path, start, value, markdown, "\n".join(raw), pages)
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 yield from walk(item, (*keys, index))
@@ -141,22 +144,33 @@ def _document_fields(doc: Document) -> Iterator[Field]:
 
 def source_fields(sources: Sources) -> Iterator[Field]:
     """Every text staff wrote: YAML values, update bodies, hand-written pages."""
-    documents: list[Document] = [sources.faq] if sources.faq else []
+    faq_pages = (urls.FAQ_PAGE,)  # every answer is shown on /faq/ only
+    documents: list[tuple[Document, tuple[str, ...]]] = (
+        [(sources.faq, faq_pages)] if sources.faq else []
+    )
     for incident in sources.incidents:
+        notice_pages = _notice_pages(incident.folder)
         for field in dataclasses.fields(incident):
             value = getattr(incident, field.name)
             if isinstance(value, Document):
-                documents.append(value)
+                documents.append((value, faq_pages if value is incident.faq else notice_pages))
         for update in incident.updates:
-            documents.append(update.front_matter)
-    for doc in documents:
-        yield from _document_fields(doc)
+            documents.append((update.front_matter, notice_pages))
+    for doc, pages in documents:
+        yield from _document_fields(doc, pages)
     for incident in sources.incidents:
+        notice_pages = _notice_pages(incident.folder)
         for update in incident.updates:
-            yield Field(update.path, update.body_line, update.body, True, update.body)
+            body = update.body
+            yield Field(update.path, update.body_line, body, True, body, notice_pages)
     for page in sources.pages:
         body, first_line = _without_front_matter(page.text)
         yield Field(page.path, first_line, body, True, body)
+
+
+def _notice_pages(incident_id: str) -> tuple[str, ...]:
+    """An incident's texts are shown on its page and, one level deeper, on each version."""
+    return (urls.incident_url(incident_id), urls.version_url(incident_id, 1))
 
 
 def _without_front_matter(text: str) -> tuple[str, int]:
@@ -245,7 +259,9 @@ def _text_needle(text: str) -> re.Pattern[str]:
     return re.compile(re.escape(text[:60]), re.IGNORECASE)
 
 
-def _element_findings(element: _Element, policy: LinkPolicy) -> list[_Finding]:
+def _element_findings(
+    element: _Element, policy: LinkPolicy, pages: tuple[str, ...] = ()
+) -> list[_Finding]:
     """What is wrong with one element, each with how to find it in the source."""
     tag = element.tag
     if tag in ELEMENT_KINDS:
@@ -283,6 +299,8 @@ def _element_findings(element: _Element, policy: LinkPolicy) -> list[_Finding]:
             needles = _url_needles(value)
             for message in link_problems(value, policy, image=tag == "img"):
                 findings.append(_Finding(message, needles))
+            if problem := relative_link_problem(value, pages):
+                findings.append(_Finding(problem, needles))
             if tag == "a" and (problem := link_text_problem("".join(element.text), value, policy)):
                 text_needles = (_text_needle(" ".join("".join(element.text).split())), *needles)
                 findings.append(_Finding(problem, text_needles))
@@ -303,13 +321,13 @@ def _url_needles(url: str) -> tuple[re.Pattern[str], ...]:
     return tuple(needles)
 
 
-def html_findings(fragment: str, policy: LinkPolicy) -> list[_Finding]:
+def html_findings(fragment: str, policy: LinkPolicy, pages: tuple[str, ...] = ()) -> list[_Finding]:
     """Everything in an HTML fragment that is not allowed, explained; nh3 has the last word."""
     reader = _read(fragment)
     findings: list[_Finding] = []
     explained: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
     for element in reader.elements:
-        element_findings = _element_findings(element, policy)
+        element_findings = _element_findings(element, policy, pages)
         if element_findings:
             explained.add((element.tag, tuple(sorted(element.attributes))))
         findings.extend(element_findings)
@@ -394,7 +412,8 @@ def field_problems(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer)
     elif not any(sign in field.text for sign in MARKUP_SIGNS):
         findings = html_findings(field.text, policy)  # Markdown would make plain text of it
     else:
-        findings = html_findings(str(renderer.html(field.text)), policy)
+        pages = field.pages if field.markdown else ()  # other texts are shown as text
+        findings = html_findings(str(renderer.html(field.text)), policy, pages)
     if not field.markdown:
         findings += html_findings(field.text, policy)
     return sorted(set(too_complex + _locate(field, findings)))
