@@ -46,6 +46,57 @@ NO_FRONT_MATTER = (
 UNCLOSED_FRONT_MATTER = "en-tête YAML non refermé : ajoutez une ligne « --- » après les champs"
 EMPTY_BODY = "le texte de la mise à jour est vide : écrivez-le sous la ligne « --- »"
 EMPTY_FILE = "le fichier est vide"
+# The top-level shape of each source file, checked before anything else (load.py).
+SHAPE = "ce fichier doit contenir {expected} ; trouvé : {found}"
+SHAPE_EXPECTED = {
+    "incident": (
+        "les champs de l'avis, « clé: valeur », un par ligne (exemple : "
+        "« id: 2024-02-tiers-payant », puis « title: … », « kind: outage », "
+        "« started: 2024-02-06T18:00:00+01:00 » ; "
+        "un brouillon ajoute « draft: true »)"
+    ),
+    "update": (
+        "les champs de la mise à jour entre les deux lignes « --- », « clé: valeur », un par "
+        "ligne (exemple : « date: 2024-02-06T18:00:00+01:00 », « status: investigating », "
+        "« title: Premier point »)"
+    ),
+    "faq": (
+        "une liste de questions, chacune commençant par « - » (exemple : "
+        "« - id: suis-je-concerne », puis « question: … » et « answer: … » indentés "
+        "de deux espaces)"
+    ),
+    "communications": (
+        "une liste de messages envoyés, chacun commençant par « - » (exemple : "
+        "« - date: 2024-02-12T09:00:00+01:00 », puis « channel: email », « sender: … », "
+        "« subject: … » et « audience: … » indentés de deux espaces)"
+    ),
+}
+SHAPE_FOUND = {
+    "nothing": "rien (vide ou seulement des commentaires)",
+    "null": "une valeur vide (null, ~ ou « --- » seul)",
+    "list": "une liste (lignes commençant par « - »)",
+    "mapping": "des champs « clé: valeur » hors d'une liste",
+    "text": "un texte seul",
+    "number": "un nombre seul",
+    "boolean": "un booléen seul",
+    "documents": "plusieurs documents YAML séparés par « --- »",
+}
+INCIDENT_DROPPED = (
+    "cet incident ne serait pas publié et aucune autre erreur ne dit pourquoi : "
+    "corrigez incident.yml, ou mettez « draft: true » pour un brouillon"
+)
+NUMBER_TOO_LONG = (
+    "nombre trop long ({digits} caractères ; au plus {limit}) : "
+    "si c'est un texte, mettez-le entre guillemets"
+)
+ESCAPED_CHARACTER = (
+    "caractère {code} interdit, écrit en séquence d'échappement « \\… » entre guillemets : "
+    "retirez-le"
+)
+YAML_MERGE = "les clés de fusion YAML (<<) ne sont pas acceptées : écrivez les champs en entier"
+LIST_ITEM = "élément {number} de la liste"
+LIST_TOO_LONG = "liste trop longue ({count} éléments ; au plus {limit})"
+NOT_UTF8_BUT = "le fichier est encodé en {encoding} : enregistrez-le en UTF-8"
 UNEXPECTED_FILE = (
     "fichier inattendu dans un dossier d'incident : seuls incident.yml, faq.yml, "
     "communications.yml et updates/*.md sont lus"
@@ -232,6 +283,10 @@ LINK_TEXT_MISMATCH = (
     "le texte du lien montre « {text} » mais le lien mène à « {target} » : "
     "le texte d'un lien ne doit pas montrer une autre adresse que sa destination"
 )
+LINK_RELATIVE = (
+    "lien relatif « {url} » : il ne mène pas au même endroit sur toutes les pages où ce texte "
+    "paraît ; écrivez « {absolute} »"
+)
 MARKDOWN_INDENT = (
     "ligne trop indentée ({columns} colonnes ; au plus {limit}) : imbriquez moins les listes "
     "(le rendu du Markdown deviendrait trop lent)"
@@ -281,10 +336,6 @@ OPTION_TOO_SMALL = "« {option} » doit valoir au moins {minimum} (trouvé : {va
 TAG_YEAR_BAD = (
     "« tag_year » doit être une année de quatre chiffres (trouvé : {value}) ; "
     "il entre dans l'identifiant de chaque entrée de flux : ne le changez plus ensuite"
-)
-LINK_RELATIVE = (
-    "lien relatif « {url} » : il ne mène pas au même endroit sur toutes les pages où ce texte "
-    "paraît ; écrivez « {absolute} »"
 )
 EMAIL_BAD = "« {option} » : « {value} » n'est pas une adresse e-mail (exemple : {example})"
 TIMEZONE_UNKNOWN = "fuseau horaire inconnu « {value} » (exemple : timezone: Europe/Paris)"
@@ -350,6 +401,28 @@ GUARD_SHALLOW = (
 )
 GUARD_UNKNOWN_REF = "révision git inconnue « {reference} » : impossible de comparer"
 GUARD_NOT_GIT = "{root} n'est pas un dépôt git : impossible de comparer avec une révision"
+
+# The same guard against what is public (plain vigie check and vigie build): {where} is
+# the record of the last build (site/published.json) or PUBLIC_UPSTREAM.
+PUBLIC_UPSTREAM = "branche amont {branch}, commit {commit}"
+PUBLIC_CHANGED = (
+    "{what} d'une mise à jour publiée modifié sans correction (version publique : {where}) : "
+    "ajoutez une entrée à corrections (date, reason) qui dit publiquement ce qui a changé"
+)
+PUBLIC_DELETED = (
+    "mise à jour publiée supprimée (version publique : {where}) : une mise à jour publiée "
+    "reste en ligne ; remettez le fichier, puis corrigez-le avec une entrée à corrections "
+    "(date, reason) ou publiez une nouvelle mise à jour"
+)
+PUBLIC_RENAMED = (
+    "mise à jour publiée renommée en {new} (version publique : {where}) : son adresse ne "
+    "doit pas changer ; rendez-lui son nom"
+)
+PUBLIC_INCIDENT_GONE = (
+    "incident publié supprimé, renommé ou vidé (version publique : {where}) : son dossier, "
+    "son identifiant et son incident.yml restent ; pour le retirer, publiez une dernière "
+    "mise à jour qui dit pourquoi (README « Versions, corrections et vérification »)"
+)
 
 # Verify
 VERIFY_OK = "Copie conforme au manifeste ({count} fichiers)."

@@ -32,8 +32,21 @@ SEQUENCE_TAG = "tag:yaml.org,2002:seq"
 # What YAML refuses to read, refused in every source file (tab and line ends are fine).
 _CONTROL_CHARACTER = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern)
 MAPPING_TAG = "tag:yaml.org,2002:map"
+INT_TAG = "tag:yaml.org,2002:int"
+MERGE_TAG = "tag:yaml.org,2002:merge"
+# Plain values only: binary, sets, ordered maps and custom tags are refused.
+SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+# No field is a number this long; Python refuses to read integers past 4300 digits.
+MAX_NUMBER_CHARS = 30
+MAX_LIST_ITEMS = 1000
+MULTIPLE_DOCUMENTS = "expected a single document in the stream"
+# The top-level shape each source kind must have.
+SHAPES: dict[str, type] = {"incident": dict, "update": dict, "faq": list, "communications": list}
 
 KeyPath = tuple[str | int, ...]
+REFUSED = "\x00refused"  # marks a refused value in Document.lines (no key holds a NUL)
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,10 @@ class Document:
     lines: dict[KeyPath, int] = field(default_factory=dict)
     first_line: int = 1
     text: str = ""  # the YAML as written, to point at a line inside a multi-line value
+
+    def refused(self, *keys: str | int) -> bool:
+        """Whether the value at `keys`, or one of its parents, was refused while reading."""
+        return any((REFUSED, *keys[:n]) in self.lines for n in range(len(keys) + 1))
 
     def line(self, *keys: str | int) -> int:
         """Line of the value at `keys`, or of its nearest parent that exists."""
@@ -164,6 +181,9 @@ def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
     except OSError as error:
         problems.append(Problem(rel, 1, msg.UNREADABLE.format(reason=error.strerror or error)))
         return None
+    if encoding := _wide_encoding(raw):
+        problems.append(Problem(rel, 1, msg.NOT_UTF8_BUT.format(encoding=encoding)))
+        return None
     if b"\x00" in raw:
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         problems.append(Problem(rel, line, msg.NUL_BYTE))
@@ -184,8 +204,26 @@ def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
     return text
 
 
-def parse_yaml(text: str, rel: str, problems: list[Problem], first_line: int = 1) -> Document:
-    """Parse one YAML document; `first_line` is the file line where `text` starts."""
+def _wide_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32 (as some Windows editors save), told by its BOM or its zero bytes."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = raw[:64]
+    if len(head) >= 4 and (head[0::2].count(0) == len(head[0::2]) or not any(head[1::2])):
+        return "UTF-16"
+    return None
+
+
+def parse_yaml(
+    text: str, rel: str, problems: list[Problem], first_line: int = 1, kind: str | None = None
+) -> Document:
+    """Parse one YAML document; `first_line` is the file line where `text` starts.
+
+    With a source `kind` (a key of SHAPES), anything but that top-level shape is refused
+    with an example of the right form, and read as None.
+    """
     if _FastLoader is not None:
         loader = _FastLoader(text)
         try:
@@ -194,16 +232,18 @@ def parse_yaml(text: str, rel: str, problems: list[Problem], first_line: int = 1
             pass  # read again below, for the exact message and line
         else:
             if node is None:
-                return Document(rel, None, first_line=first_line)
+                return _shaped(Document(rel, None, first_line=first_line), kind, problems, node)
             lines: dict[KeyPath, int] = {}
             data = _to_data(node, (), lines, loader, rel, first_line - 1, problems)
-            return Document(rel, data, lines, first_line, text)
+            return _shaped(Document(rel, data, lines, first_line, text), kind, problems)
         finally:
             loader.dispose()
-    return _parse_yaml_slowly(text, rel, problems, first_line)
+    return _parse_yaml_slowly(text, rel, problems, first_line, kind)
 
 
-def _parse_yaml_slowly(text: str, rel: str, problems: list[Problem], first_line: int) -> Document:
+def _parse_yaml_slowly(
+    text: str, rel: str, problems: list[Problem], first_line: int, kind: str | None = None
+) -> Document:
     offset = first_line - 1
     try:
         loader = _Loader(text)
@@ -226,6 +266,10 @@ def _parse_yaml_slowly(text: str, rel: str, problems: list[Problem], first_line:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + offset
         problem = error.problem or error.context or "erreur"
+        if kind is not None and error.context == MULTIPLE_DOCUMENTS:
+            found = msg.SHAPE_FOUND["documents"]
+            problems.append(Problem(rel, line, _shape_message(kind, found)))
+            return Document(rel, None, first_line=first_line)
         tab_line = _tab_indented_line(text, mark.line if mark else 0)
         if tab_line is not None:
             problems.append(Problem(rel, tab_line + offset, msg.YAML_TAB))
@@ -241,10 +285,30 @@ def _parse_yaml_slowly(text: str, rel: str, problems: list[Problem], first_line:
     finally:
         loader.dispose()
     if node is None:
-        return Document(rel, None, first_line=first_line)
+        return _shaped(Document(rel, None, first_line=first_line), kind, problems, node)
     lines: dict[KeyPath, int] = {}
     data = _to_data(node, (), lines, loader, rel, offset, problems)
-    return Document(rel, data, lines, first_line, text)
+    return _shaped(Document(rel, data, lines, first_line, text), kind, problems)
+
+
+def _shape_message(kind: str, found: str) -> str:
+    return msg.SHAPE.format(expected=msg.SHAPE_EXPECTED[kind], found=found)
+
+
+def _shaped(
+    doc: Document, kind: str | None, problems: list[Problem], node: Any = "read"
+) -> Document:
+    """`doc` when its top level has the shape of `kind`; else None, with the problem."""
+    if kind is None or isinstance(doc.data, SHAPES[kind]) or doc.refused():
+        return doc
+    if node is None:  # no document at all: empty, or only comments
+        found = msg.SHAPE_FOUND["nothing"]
+    else:
+        names = {type(None): "null", list: "list", dict: "mapping", str: "text", bool: "boolean"}
+        found = msg.SHAPE_FOUND[names.get(type(doc.data), "number")]
+    line = doc.first_line if doc.data is None else doc.line()  # « --- » alone: its own line
+    problems.append(Problem(doc.path, line, _shape_message(kind, found)))
+    return Document(doc.path, None, doc.lines, doc.first_line, doc.text)
 
 
 def _tab_indented_line(text: str, error_index: int) -> int | None:
@@ -310,18 +374,19 @@ def _to_data(
     if isinstance(node, yaml.ScalarNode):
         if node.style in ("|", ">"):  # a block's text starts on the line after its indicator
             lines[("#content", *path)] = line + 1
-        # Dates stay text: validation parses them itself, with a message for each bad form.
-        if node.tag == TIMESTAMP_TAG:
-            return node.value
-        try:
-            return loader.construct_object(node)
-        except yaml.constructor.ConstructorError:
-            problems.append(Problem(rel, line, msg.YAML_TAG.format(tag=node.tag)))
-            return None
+        return _scalar(node, path, lines, loader, Problem(rel, line, ""), problems)
     if node.tag not in (SEQUENCE_TAG, MAPPING_TAG) and not isinstance(node, yaml.ScalarNode):
         problems.append(Problem(rel, line, msg.YAML_TAG.format(tag=node.tag)))
+        lines[(REFUSED, *path)] = line
         return None
     if isinstance(node, yaml.SequenceNode):
+        if len(node.value) > MAX_LIST_ITEMS:
+            count = len(node.value)
+            problems.append(
+                Problem(rel, line, msg.LIST_TOO_LONG.format(count=count, limit=MAX_LIST_ITEMS))
+            )
+            lines[(REFUSED, *path)] = line
+            return None
         return [
             _to_data(item, (*path, index), lines, loader, rel, offset, problems)
             for index, item in enumerate(node.value)
@@ -330,10 +395,17 @@ def _to_data(
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1 + offset
+            if key_node.tag == MERGE_TAG:
+                problems.append(Problem(rel, key_line, msg.YAML_MERGE))
+                continue
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.append(Problem(rel, key_line, msg.YAML_KEY_NOT_TEXT))
                 continue
             key = key_node.value
+            if bad := _CONTROL_CHARACTER.search(key):
+                code = f"U+{ord(bad.group()):04X}"
+                problems.append(Problem(rel, key_line, msg.ESCAPED_CHARACTER.format(code=code)))
+                continue
             if key in mapping:
                 first = lines[("#key", *path, key)]
                 problems.append(
@@ -347,6 +419,35 @@ def _to_data(
     return None
 
 
+def _scalar(
+    node: yaml.ScalarNode,
+    path: KeyPath,
+    lines: dict[KeyPath, int],
+    loader: Any,
+    where: Problem,
+    problems: list[Problem],
+) -> Any:
+    """The plain value of `node`, or None with a problem (and the path marked refused)."""
+    message = None
+    if node.tag not in SCALAR_TAGS:
+        message = msg.YAML_TAG.format(tag=node.tag)
+    elif node.tag == INT_TAG and len(node.value) > MAX_NUMBER_CHARS:
+        message = msg.NUMBER_TOO_LONG.format(digits=len(node.value), limit=MAX_NUMBER_CHARS)
+    elif bad := _CONTROL_CHARACTER.search(node.value):  # "\0", "\ud800"… between quotes
+        message = msg.ESCAPED_CHARACTER.format(code=f"U+{ord(bad.group()):04X}")
+    elif node.tag == TIMESTAMP_TAG:
+        # Dates stay text: validation parses them itself, with a message for each bad form.
+        return node.value
+    else:
+        try:
+            return loader.construct_object(node)
+        except (yaml.constructor.ConstructorError, ValueError):
+            message = msg.YAML_TAG.format(tag=node.tag)
+    problems.append(Problem(where.path, where.line, message))
+    lines[(REFUSED, *path)] = where.line
+    return None
+
+
 def parse_update(text: str, rel: str, problems: list[Problem]) -> UpdateSource | None:
     """Split an update file into its YAML front matter and its Markdown body."""
     lines = text.split("\n")
@@ -357,9 +458,7 @@ def parse_update(text: str, rel: str, problems: list[Problem]) -> UpdateSource |
     if closing is None:
         problems.append(Problem(rel, 1, msg.UNCLOSED_FRONT_MATTER))
         return None
-    front_matter = parse_yaml("\n".join(lines[1:closing]), rel, problems, first_line=2)
-    if front_matter.data is None and not any(p.path == rel for p in problems):
-        problems.append(Problem(rel, 1, msg.NO_FRONT_MATTER))
+    front_matter = parse_yaml("\n".join(lines[1:closing]), rel, problems, 2, "update")
     raw_body = "\n".join(lines[closing + 1 :])
     body = raw_body.strip("\n")
     leading_blank_lines = len(raw_body) - len(raw_body.lstrip("\n"))
@@ -369,14 +468,11 @@ def parse_update(text: str, rel: str, problems: list[Problem]) -> UpdateSource |
     return UpdateSource(rel, stem, front_matter, body, closing + 2 + leading_blank_lines)
 
 
-def _load_yaml_file(root: Path, rel: str, problems: list[Problem]) -> Document | None:
+def _load_yaml_file(root: Path, rel: str, problems: list[Problem], kind: str) -> Document | None:
     text = read_text(root, rel, problems)
     if text is None:
         return None
-    if not text.strip():
-        problems.append(Problem(rel, 1, msg.EMPTY_FILE))
-        return None
-    return parse_yaml(text, rel, problems)
+    return parse_yaml(text, rel, problems, kind=kind)
 
 
 def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) -> IncidentSources:
@@ -392,11 +488,11 @@ def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) ->
         if link_problem := _outside_link(entry, base):
             problems.append(Problem(entry_rel, 1, link_problem))
         elif entry.name == "incident.yml" and entry.is_file():
-            incident = _load_yaml_file(root, entry_rel, problems)
+            incident = _load_yaml_file(root, entry_rel, problems, "incident")
         elif entry.name == "faq.yml" and entry.is_file():
-            faq = _load_yaml_file(root, entry_rel, problems)
+            faq = _load_yaml_file(root, entry_rel, problems, "faq")
         elif entry.name == "communications.yml" and entry.is_file():
-            communications = _load_yaml_file(root, entry_rel, problems)
+            communications = _load_yaml_file(root, entry_rel, problems, "communications")
         elif entry.name == "updates" and entry.is_dir():
             update_paths = sorted(entry.iterdir(), key=lambda p: p.name)
             if len(update_paths) > MAX_UPDATES:
@@ -438,7 +534,7 @@ def load_sources(root: Path, incidents_dir: str = "incidents", pages_dir: str = 
         elif entry.is_dir():
             incidents.append(_load_incident(root, rel, problems, base))
         elif entry.name == "faq.yml":
-            faq = _load_yaml_file(root, rel, problems)
+            faq = _load_yaml_file(root, rel, problems, "faq")
         elif entry.name not in ("README.md", ".gitkeep"):
             problems.append(Problem(rel, 1, msg.UNEXPECTED_TOP_FILE))
     pages = _load_pages(root, pages_dir, problems)

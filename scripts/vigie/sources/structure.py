@@ -39,7 +39,10 @@ def _validator(name: str) -> jsonschema.Draft202012Validator:
 
 
 def _field_name(path: tuple[str | int, ...]) -> str:
-    return ".".join(str(key) for key in path if isinstance(key, str)) or "(racine)"
+    name = ".".join(str(key) for key in path if isinstance(key, str))
+    if not name and path:  # an item of a top-level list (faq.yml, communications.yml)
+        return msg.LIST_ITEM.format(number=int(path[-1]) + 1)
+    return name or "(racine)"
 
 
 def _example(subschema: dict[str, Any], root: dict[str, Any]) -> str:
@@ -63,6 +66,8 @@ def structure_problems(doc: Document, schema_name: str) -> Iterator[Problem]:
     root = schema(schema_name)
     for error in _validator(schema_name).iter_errors(doc.data):
         path = tuple(error.absolute_path)
+        if doc.refused(*path):  # load.py told why this value could not be read
+            continue
         field = _field_name(path)
         kind = error.validator
         if kind == "required":

@@ -39,6 +39,7 @@ from vigie.model import (
 )
 from vigie.sources import breach, placeholders, safety
 from vigie.sources.dates import parse_datetime
+from vigie.sources.load import MAX_UPDATES
 from vigie.sources.structure import structure_problems
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ class _Checker:
         return fields
 
     def communications(self, doc: Document | None, incident_id: str) -> tuple[Communication, ...]:
-        if doc is None:
+        if doc is None or doc.data is None:  # unreadable: load.py said why
             return ()
         self.problems.extend(structure_problems(doc, "communications"))
         result: list[Communication] = []
@@ -202,7 +203,7 @@ class _Checker:
         return tuple(v for v in values if isinstance(v, str))
 
     def faq(self, doc: Document | None, incident_id: str | None) -> tuple[FaqEntry, ...]:
-        if doc is None:
+        if doc is None or doc.data is None:  # unreadable: load.py said why
             return ()
         self.problems.extend(structure_problems(doc, "faq"))
         entries: list[FaqEntry] = []
@@ -307,6 +308,8 @@ class _Checker:
         published = sorted(
             (u for u in updates if u is not None and not u.draft), key=lambda u: u.date
         )
+        if sources.update_files > MAX_UPDATES:  # updates unread: judging the notice is moot
+            return None
         self._check_timeline(sources, started, resolved, published)
         if data.get("kind") == Kind.DATA_BREACH and data.get("draft") is not True:
             self._check_breach_notice(doc, initial, published)
@@ -450,6 +453,10 @@ def _get(data: Any, keys: tuple[str | int, ...]) -> Any:
     return data
 
 
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(f"{folder}/")
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -487,6 +494,9 @@ def validate(
             claimed.setdefault(declared, f"{incident_sources.path}/incident.yml")
         if incident is not None:
             incidents.append(incident)
+        elif not any(_within(p.path, incident_sources.path) for p in checker.problems):
+            # Never silently: a folder is published, a draft, or an error.
+            checker.report(f"{incident_sources.path}/incident.yml", 1, msg.INCIDENT_DROPPED)
     faq = checker.faq(sources.faq, None)
     if sources.faq is not None:
         checker.problems.extend(placeholders.in_document(sources.faq))
