@@ -4,6 +4,8 @@ the link allowlist and its settings, and the rules of the content checker.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import threading
 from functools import partial
 from http.server import ThreadingHTTPServer
@@ -36,6 +38,17 @@ SETTINGS = Settings(
     own_domains=("mutuelle-horizon.example",),
 )
 POLICY = links.link_policy(SETTINGS)
+# The script types a browser runs (HTML's JavaScript MIME types; "" when the type is absent).
+JAVASCRIPT_TYPES = {"", "module", "text/javascript", "application/javascript"}
+
+
+def sha256_source(code: str) -> str:
+    """The CSP hash source of `code`, from its exact UTF-8 bytes (CSP Level 3, « hash-source »)."""
+    return (
+        "'sha256-" + base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode() + "'"
+    )
+
+
 EXPIRES_LINE = next(
     number
     for number, line in enumerate((REPO / "mkdocs.yml").read_text().split("\n"), start=1)
@@ -67,7 +80,7 @@ def test_json_and_external_scripts_are_not_hashed_but_styles_are() -> None:
     )
     code = csp.inline_code(page)
     assert code.scripts == set()
-    assert code.styles == {csp.source_hash("p{color:red}")}
+    assert code.styles == {"'sha256-p0bF+un5yUb9MBO6xRb8kPHlY2BdpHVtLiFkDrZPF64='"}  # p{color:red}
 
 
 def test_commented_out_code_is_skipped_and_quoted_brackets_do_not_end_a_tag() -> None:
@@ -77,7 +90,20 @@ def test_commented_out_code_is_skipped_and_quoted_brackets_do_not_end_a_tag() ->
         '<SCRIPT TYPE="module">mod()</SCRIPT >'
     )
     code = csp.inline_code(page)
-    assert code.scripts == {csp.source_hash("run()"), csp.source_hash("mod()")}
+    assert code.scripts == {sha256_source("run()"), sha256_source("mod()")}
+
+
+def test_code_is_hashed_as_written_with_its_spaces_and_line_breaks() -> None:
+    """The browser hashes the exact text between the tags: nothing stripped, nothing decoded."""
+    script = '\n  window.vigie = "é &amp; ";\n'
+    style = " p { color: red; }\n"
+    code = csp.inline_code(f"<script>{script}</script><style>{style}</style><style></style>")
+    assert code.scripts == {sha256_source(script)}
+    assert sha256_source(script) != sha256_source(script.strip())
+    assert code.styles == {
+        sha256_source(style),
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    }
 
 
 def test_policy_is_strict_and_the_meta_variant_drops_frame_ancestors() -> None:
@@ -108,14 +134,27 @@ def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-def inline_script_hashes(page: Path) -> set[str]:
-    """What a browser runs inline, found by a real HTML parser (not csp.py's own scan)."""
-    scripts = parse_html(page).find_all("script")
-    return {
-        csp.source_hash(s.string or "")
-        for s in scripts
-        if not s.has_attr("src") and s.get("type", "").lower() in csp.JAVASCRIPT_TYPES
+def inline_hashes(page: Path) -> tuple[set[str], set[str]]:
+    """(scripts, styles): what a browser runs inline, found by a real HTML parser, hashed here."""
+    soup = parse_html(page)
+    scripts = {
+        sha256_source(s.string or "")
+        for s in soup.find_all("script")
+        if not s.has_attr("src") and s.get("type", "").lower() in JAVASCRIPT_TYPES
     }
+    return scripts, {sha256_source(s.string or "") for s in soup.find_all("style")}
+
+
+def written_policy(scripts: set[str], styles: set[str], *, header: bool = False) -> str:
+    """The policy as README promises it: the site's own files and exactly these hashes."""
+    script_src = " ".join(["'self'", *sorted(scripts)])
+    style_src = " ".join(["'self'", *sorted(styles)])
+    return (
+        f"default-src 'self'; script-src {script_src}; "
+        f"style-src {style_src}; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'" + ("; frame-ancestors 'none'" if header else "")
+    )
 
 
 def meta_policy(page: Path) -> str:
@@ -124,25 +163,85 @@ def meta_policy(page: Path) -> str:
     return metas[0]["content"]
 
 
-def test_every_page_carries_its_policy_before_any_script(site: Path) -> None:
+def check_policies(site: Path) -> tuple[set[str], set[str]]:
+    """Each page's meta and csp.txt list exactly the inline code found; returns all of it."""
+    every_script, every_style = set(), set()
     for page in html_pages(site):
         text = page.read_text(encoding="utf-8")
         assert text.index('http-equiv="Content-Security-Policy"') < text.index("<script"), page
-        policy = meta_policy(page)
-        assert csp.inline_code(text).scripts == inline_script_hashes(page), page
-        for digest in inline_script_hashes(page):
-            assert digest in policy, page
-        assert "frame-ancestors" not in policy
+        scripts, styles = inline_hashes(page)
+        assert meta_policy(page) == written_policy(scripts, styles), page
+        every_script |= scripts
+        every_style |= styles
+    header = (site / csp.POLICY_FILE).read_text(encoding="utf-8")
+    assert header == written_policy(every_script, every_style, header=True) + "\n"
+    return every_script, every_style
 
 
-def test_the_policy_file_covers_every_page(site: Path) -> None:
-    policy = (site / csp.POLICY_FILE).read_text(encoding="utf-8")
-    assert policy.endswith("'none'\n")
-    assert "frame-ancestors 'none'" in policy
-    assert "unsafe-inline" not in policy
-    for page in html_pages(site):
-        for digest in inline_script_hashes(page):
-            assert digest in policy, page
+def test_every_page_carries_its_policy_before_any_script(site: Path) -> None:
+    # The example itself carries no inline code: its policy allows none (see inline_site).
+    assert check_policies(site) == (set(), set())
+    assert (site / csp.POLICY_FILE).read_text(encoding="utf-8") == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'\n"
+    )
+
+
+# A template of the site's own (overrides/) may carry inline code: two pages get some. The
+# style is indented in the template; pages are served with indentation collapsed, and the
+# hash is that of what is served.
+INLINE_TEMPLATE = (
+    '{% if page and page.url == "a-propos/" %}'
+    "<style>\n    :root { --vigie-inline: a-propos; }\n  </style>"
+    '<script>\n  document.documentElement.dataset.vigieInline = "a-propos";\n</script>'
+    "{% endif %}\n"
+    '{% if page and page.url == "se-proteger/" %}'
+    '<script>document.documentElement.dataset.vigieInline = "se-proteger";</script>'
+    "{% endif %}\n"
+)
+SERVED_STYLE = "\n:root { --vigie-inline: a-propos; }\n"
+SERVED_SCRIPT = '\n  document.documentElement.dataset.vigieInline = "a-propos";\n'
+OTHER_SCRIPT = 'document.documentElement.dataset.vigieInline = "se-proteger";'
+
+
+@pytest.fixture(scope="module")
+def inline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example, built with a template that puts inline code in two pages."""
+    repo = copy_repo(tmp_path_factory.mktemp("inline") / "repo")
+    template = repo / "overrides" / "main.html"
+    text = template.read_text(encoding="utf-8")
+    anchor = "{% block extrahead %}\n  {{ super() }}\n"
+    assert anchor in text
+    template.write_text(text.replace(anchor, anchor + INLINE_TEMPLATE), encoding="utf-8")
+    result = run_vigie(repo, "build")
+    assert result.returncode == 0, result.stderr
+    return repo / "site"
+
+
+def test_inline_code_is_allowed_by_the_hash_of_its_served_bytes(inline_site: Path) -> None:
+    about = (inline_site / "a-propos" / "index.html").read_text(encoding="utf-8")
+    assert f"<style>{SERVED_STYLE}</style>" in about
+    assert f"<script>{SERVED_SCRIPT}</script>" in about
+    style, script, other = (sha256_source(c) for c in (SERVED_STYLE, SERVED_SCRIPT, OTHER_SCRIPT))
+    assert meta_policy(inline_site / "a-propos" / "index.html") == (
+        f"default-src 'self'; script-src 'self' {script}; style-src 'self' {style}; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'"
+    )
+    assert meta_policy(inline_site / "se-proteger" / "index.html") == (
+        f"default-src 'self'; script-src 'self' {other}; style-src 'self'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'"
+    )
+    assert meta_policy(inline_site / "faq" / "index.html") == written_policy(set(), set())
+    first, second = sorted([script, other])
+    assert (inline_site / csp.POLICY_FILE).read_text(encoding="utf-8") == (
+        f"default-src 'self'; script-src 'self' {first} {second}; style-src 'self' {style}; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'none'\n"
+    )
+    assert check_policies(inline_site) == ({script, other}, {style})
 
 
 def test_no_page_has_inline_style_or_event_attributes(site: Path) -> None:
@@ -183,14 +282,25 @@ class CspSiteHandler(SiteHandler):
         super().end_headers()
 
 
-@pytest.fixture(scope="module")
-def csp_site_url(site: Path) -> Iterator[str]:
-    """The built example site served with its Content-Security-Policy header."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(CspSiteHandler, directory=str(site)))
+def serve_with_policy(folder: Path) -> Iterator[str]:
+    """`folder` served with its Content-Security-Policy header, until the generator ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(CspSiteHandler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def csp_site_url(site: Path) -> Iterator[str]:
+    """The built example site served with its Content-Security-Policy header."""
+    yield from serve_with_policy(site)
+
+
+@pytest.fixture(scope="module")
+def inline_site_url(inline_site: Path) -> Iterator[str]:
+    """The site with inline code (inline_site) served with its Content-Security-Policy header."""
+    yield from serve_with_policy(inline_site)
 
 
 def visit_and_collect_violations(browser: Browser, url: str, *, tamper: bool = False) -> list[str]:
@@ -244,6 +354,28 @@ def test_the_policy_does_block_a_script_slipped_into_a_page(
 ) -> None:
     found = visit_and_collect_violations(browser, csp_site_url + "/a-propos/", tamper=True)
     assert any("script-src" in violation for violation in found), found
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("path", "script_ran", "style_applied"),
+    [("/a-propos/", "a-propos", "a-propos"), ("/se-proteger/", "se-proteger", "")],
+)
+def test_the_browser_runs_the_inline_code_the_policy_lists(
+    browser: Browser, inline_site_url: str, path: str, script_ran: str, style_applied: str
+) -> None:
+    """Chromium, not Vigie, judges the hashes: the code runs and nothing is reported."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.add_init_script(WATCH_VIOLATIONS)
+        page.goto(inline_site_url + path, wait_until="load")
+        assert page.evaluate("window.__cspViolations") == []
+        assert page.evaluate("document.documentElement.dataset.vigieInline") == script_ran
+        custom = "getComputedStyle(document.documentElement).getPropertyValue('--vigie-inline')"
+        assert page.evaluate(custom).strip() == style_applied
+    finally:
+        context.close()
 
 
 # --- security.txt -----------------------------------------------------------------------
