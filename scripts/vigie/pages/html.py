@@ -40,3 +40,21 @@ def collapse_whitespace(page_html: str) -> str:
     space, so each run that starts a line becomes a single line break.
     """
     return _KEPT_OR_INDENT.sub(lambda match: match.group(1) or "\n", page_html)
+
+
+# Material 9 writes `autocomplete="off"` on its two toggles, outside any block a theme may
+# override (base.html): Firefox would otherwise restore a checked toggle on reload or back
+# navigation, with the menu or the search open. HTML allows the attribute on no checkbox (the
+# Nu HTML Checker refuses it on every page); overriding base.html for two attributes would fork
+# Material's whole page, so the attribute goes here, from exactly these two tags. Material's
+# bundle closes both toggles on each instant navigation and hash change, not at load:
+# vigie-search.js closes them at load instead.
+_TOGGLE_AUTOCOMPLETE = re.compile(
+    r'(<input class="md-toggle" data-md-toggle="(drawer|search)" type="checkbox" id="__\2")'
+    r' autocomplete="off">'
+)
+
+
+def valid_toggles(page_html: str) -> str:
+    """`page_html` without `autocomplete` on Material's drawer and search checkboxes."""
+    return _TOGGLE_AUTOCOMPLETE.sub(r"\1>", page_html)
