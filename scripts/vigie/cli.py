@@ -35,16 +35,25 @@ def _config_file(value: str) -> Path:
 def check(config_file: Path, since: str | None = None, *, guard: bool = False) -> int:
     """Validate the sources without building; print every problem; 0 or 1.
 
-    With `guard`, also compare the published updates with the git revision `since`
+    The published updates are compared with what is public (the last build's record in
+    `site/`, the upstream branch); with `guard`, with the git revision `since` instead
     (default: the upstream merge base, else HEAD~1).
     """
     return 0 if _check(config_file, since, guard=guard) else 1
 
 
-def _check(config_file: Path, since: str | None = None, *, guard: bool = False) -> Checked | None:
+def _check(
+    config_file: Path,
+    since: str | None = None,
+    *,
+    guard: bool = False,
+    site_dir: Path | None = None,
+) -> Checked | None:
     """`check`, keeping what it made for the build; None when there were problems."""
     try:
-        outcome = pipeline.check(config_file, guard=guard, since=since)
+        outcome = pipeline.check(
+            config_file, guard=guard, since=since, public=True, site_dir=site_dir
+        )
     except guard_module.HistoryError as error:
         print(error, file=sys.stderr)
         return None
@@ -86,11 +95,11 @@ def build(config_file: Path, site_dir: Path) -> int:
     from vigie.plugin import build_site
 
     _show_mkdocs_warnings()
-    checked = _check(config_file)
+    site_dir = site_dir.resolve()
+    checked = _check(config_file, site_dir=site_dir)  # compared with the build it replaces
     if checked is None:
         print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
         return 1
-    site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:

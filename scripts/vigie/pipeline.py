@@ -55,10 +55,15 @@ def check(
     *,
     guard: bool = False,
     since: str | None = None,
+    public: bool = False,
+    site_dir: Path | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> Outcome:
-    """Settings, sources, model (and with `guard`, the published updates since `since`).
+    """Settings, sources, model, then the append-only guard when asked.
 
+    With `guard`, the published updates are compared with the git revision `since`; else,
+    with `public`, with what is public: the record of the last build in `site_dir`
+    (default: `site/` beside `mkdocs.yml`) and the upstream branch (`guard.check_public`).
     Raises `guard.HistoryError` when the guard cannot read the git history it needs.
     """
     read = settings(config_file, environ)
@@ -76,6 +81,10 @@ def check(
         problems.extend(error.problems)
     if guard:
         problems.extend(guard_module.check_published(root, sources, current.incidents_dir, since))
+    elif public:
+        built = site_dir if site_dir is not None else root / "site"
+        now = publication_time(environ)
+        problems.extend(guard_module.check_public(root, sources, current.incidents_dir, built, now))
     checked = Checked(site, markdown) if site is not None and not problems else None
     return Outcome(current, checked, SourceError(problems).problems, tuple(sorted(set(warnings))))
 

@@ -60,6 +60,7 @@ JSON_FEED_FILE = "feed.json"
 SITE_JSON = f"{SITE_FEEDS}{JSON_FEED_FILE}"
 CALENDAR = f"{SITE_FEEDS}maintenances.ics"
 SECURITY_TXT = ".well-known/security.txt"
+PUBLISHED_RECORD = "published.json"  # what the build made public (outputs/published.py)
 SITE_BADGE = "badge.svg"
 
 API = "api/v2/"

@@ -163,11 +163,10 @@ def status_report(view: SiteView, scheduled: tuple[Update, ...]) -> str:
 HOOK = """#!/bin/sh
 # Installé par « vigie install-hooks » : vérifie les sources avant chaque commit.
 # Une erreur (chemin:ligne: message) bloque le commit ; corrigez puis recommencez.
+# Les mises à jour sont comparées avec ce qui est public (branche amont, site/ construit) :
+# un commit jamais poussé ni publié peut encore être corrigé.
 top=$(git rev-parse --show-toplevel) || exit 1
 vigie="$top/.venv/bin/vigie"
 [ -x "$vigie" ] || vigie=vigie
-if git rev-parse --verify --quiet HEAD >/dev/null; then
-  exec "$vigie" -f "$top/mkdocs.yml" check --since HEAD
-fi
 exec "$vigie" -f "$top/mkdocs.yml" check
 """
