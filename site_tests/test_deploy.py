@@ -16,6 +16,7 @@ import json
 import logging
 import os
 import re
+import select
 import shutil
 import signal
 import socket
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
@@ -36,6 +38,7 @@ from vigie import messages as msg
 from vigie.publish import deploy, hosting, manifest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -97,26 +100,45 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
 # --- nginx ------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    """Poll `condition` until it holds; the deadline is generous, reached only on a fault."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} : toujours pas au bout de {timeout} s")
+        time.sleep(0.02)
+
+
+def listening_socket() -> socket.socket:
+    """A socket listening on a free port of 127.0.0.1, held by the test until nginx stops.
+
+    nginx takes it over through its `NGINX` variable, the way it hands its sockets to a new
+    binary on upgrade: the port is bound once, so no other process can take it between its
+    choice and nginx serving (a port probed, then freed, can be). Were nginx to ignore the
+    variable, its own bind() on the held port would fail, loudly.
+    """
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    return listener
 
 
 class Nginx:
     """Debian's nginx on 127.0.0.1 with its own config, pid file, temp folders and logs."""
 
-    def __init__(self, folder: Path, snippet: str, port: int) -> None:
+    def __init__(self, folder: Path, snippet: str, listener: socket.socket) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self.folder, self.port = folder, port
+        self.folder = folder
+        self.port = listener.getsockname()[1]
         (folder / "vigie.conf").write_text(snippet, encoding="utf-8")
         temp = "\n".join(
             f"  {kind}_temp_path {folder / kind};"
             for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
         )
         user = "user root;\n" if os.geteuid() == 0 else ""  # workers must read pytest's tmp
+        pid = folder / "nginx.pid"
         (folder / "nginx.conf").write_text(
-            f"{user}worker_processes 1;\ndaemon off;\npid {folder / 'nginx.pid'};\n"
+            f"{user}worker_processes 1;\ndaemon off;\npid {pid};\n"
             f"error_log {folder / 'error.log'};\nevents {{ worker_connections 256; }}\n"
             f"http {{\n  include /etc/nginx/mime.types;\n  default_type application/octet-stream;\n"
             f"  access_log off;\n{temp}\n  include {folder / 'vigie.conf'};\n}}\n",
@@ -124,20 +146,27 @@ class Nginx:
         )
         command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")]
         command += ["-e", str(folder / "error.log")]
-        checked = subprocess.run([*command, "-t"], capture_output=True, text=True, check=False)
+        fd = listener.fileno()
+        env = {**os.environ, "NGINX": f"{fd};"}  # `-t` binds too: it must use the socket
+        checked = subprocess.run(
+            [*command, "-t"], capture_output=True, text=True, check=False, env=env, pass_fds=[fd]
+        )
         assert checked.returncode == 0, checked.stderr + snippet
-        self.process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, (
-                self.process.stderr.read() if self.process.stderr else ""
+        with open(folder / "stderr.log", "w", encoding="utf-8") as stderr:
+            self.process = subprocess.Popen(command, stderr=stderr, env=env, pass_fds=[fd])
+
+        def started() -> bool:  # nginx writes its pid file once its sockets are set up
+            assert self.process.poll() is None, (folder / "stderr.log").read_text("utf-8")
+            return pid.is_file() and pid.read_text(encoding="utf-8").strip() == str(
+                self.process.pid
             )
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError("nginx ne répond pas")
+
+        try:
+            wait_for(started, "nginx démarré")
+        except BaseException:
+            self.process.kill()
+            self.process.wait()
+            raise
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGQUIT)  # graceful: workers finish their requests
@@ -157,22 +186,21 @@ class Nginx:
 
 
 @pytest.fixture
-def serve(tmp_path: Path):
+def serve(tmp_path: Path) -> Iterator[Callable[[Path, Path], Nginx]]:
     """Start nginx with the snippet `vigie nginx-config` prints for a deploy folder."""
-    servers: list[Nginx] = []
+    with ExitStack() as stack:  # at the end: every nginx stopped, then every socket closed
 
-    def start(repo: Path, target: Path) -> Nginx:
-        port = free_port()
-        result = run_vigie(
-            repo, "nginx-config", "--root", str(target / "current"), "--listen", f"127.0.0.1:{port}"
-        )
-        assert result.returncode == 0, result.stderr
-        servers.append(Nginx(tmp_path / f"nginx-{len(servers)}", result.stdout, port))
-        return servers[-1]
+        def start(repo: Path, target: Path) -> Nginx:
+            listener = stack.enter_context(listening_socket())
+            listen = f"127.0.0.1:{listener.getsockname()[1]}"
+            root = str(target / "current")
+            result = run_vigie(repo, "nginx-config", "--root", root, "--listen", listen)
+            assert result.returncode == 0, result.stderr
+            server = Nginx(tmp_path / f"nginx-{listener.getsockname()[1]}", result.stdout, listener)
+            stack.callback(server.stop)
+            return server
 
-    yield start
-    for server in servers:
-        server.stop()
+        yield start
 
 
 def deploy_cli(builds_repo: Path, site: Path, target: Path, *more: str, env=None):
@@ -362,6 +390,7 @@ def test_readers_never_see_a_mix_while_deploys_and_rollbacks_run(
     failures: list[str] = []
     counts: list[int] = []
     done = threading.Event()
+    observed = threading.Condition()  # told of each observation, and of each reader's end
 
     def fetch(connection: http.client.HTTPConnection, path: str) -> bytes:
         connection.request("GET", path)
@@ -387,36 +416,49 @@ def test_readers_never_see_a_mix_while_deploys_and_rollbacks_run(
                 ended = time.monotonic()
                 found = FOOTER.search(html)
                 footer = found.group(1) if found else "?"
-                observations.append((started, ended, page, footer, version))
+                with observed:
+                    observations.append((started, ended, page, footer, version))
+                    observed.notify_all()
                 fetch(connection, OTHERS[turn % len(OTHERS)])
                 turn += 1
         except Exception as error:  # a failed request is what this test looks for
             failures.append(f"lecteur {number} : {error!r}")
         finally:
             connection.close()
-            counts.append(3 * (turn - number))
+            with observed:
+                counts.append(3 * (turn - number))
+                observed.notify_all()
+
+    def seen_after(moment: float, commit: str) -> None:
+        """Wait until the readers made 10 observations begun after `moment`: all of `commit`."""
+        with observed:
+            enough = observed.wait_for(
+                lambda: len(counts) > 0 or sum(o[0] > moment for o in observations) >= 10,
+                timeout=60,
+            )
+            after = [o for o in observations if o[0] > moment]
+        assert enough, "les lecteurs ne lisent plus"
+        assert not counts, failures  # a reader stopped: its error is in `failures`
+        assert {(o[3], o[4]) for o in after} == {(commit, commit)}, after
 
     readers = [threading.Thread(target=reader, args=(n,)) for n in range(4)]
     for thread in readers:
         thread.start()
     began = time.monotonic()
     try:
+        seen_after(began, builds.commit_a)
+        # Two rounds; after each switch, the readers read the release now live, whole.
         operations = [
-            lambda: deploy.deploy_dir(builds.b, target, keep=3),
-            lambda: deploy.rollback(target),
-            lambda: deploy.deploy_dir(builds.a, target, keep=3),
-            lambda: deploy.rollback(target, builds.commit_b),
+            (lambda: deploy.deploy_dir(builds.b, target, keep=3), builds.commit_b),
+            (lambda: deploy.rollback(target), builds.commit_a),
+            (lambda: deploy.deploy_dir(builds.a, target, keep=3), builds.commit_a),
+            (lambda: deploy.rollback(target, builds.commit_b), builds.commit_b),
         ] * 2
-        # Bounded: at least one round (both versions deployed and rolled back), at most two,
-        # and no new operation after 5 s on a busy machine.
-        for number, operation in enumerate(operations):
-            if number >= 4 and time.monotonic() - began > 5:
-                break
-            time.sleep(0.15)
+        for operation, live_commit in operations:
             start = time.monotonic()
             operation()
             switches.append((start, time.monotonic()))
-        time.sleep(0.2)
+            seen_after(switches[-1][1], live_commit)
     finally:
         done.set()
         for thread in readers:
@@ -441,8 +483,24 @@ def test_readers_never_see_a_mix_while_deploys_and_rollbacks_run(
 # --- Interrupted deploys, refusals, releases and rollback ------------------------------------
 
 
+@pytest.fixture
+def spawn() -> Iterator[Callable[[list[str], dict[str, str]], subprocess.Popen[str]]]:
+    """Start a process (its stderr piped); killed at the end if the test left it running."""
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+        processes.append(subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env))
+        return processes[-1]
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
+
+
 def test_a_deploy_killed_midway_leaves_current_whole_and_the_next_one_cleans_up(
-    builds: Builds, tmp_path: Path
+    builds: Builds, tmp_path: Path, spawn
 ) -> None:
     target = tmp_path / "srv"
     assert deploy_cli(builds.repo, builds.a, target).returncode == 0
@@ -450,8 +508,10 @@ def test_a_deploy_killed_midway_leaves_current_whole_and_the_next_one_cleans_up(
     command = [sys.executable, "-m", "vigie.cli", "-f", str(builds.repo / "mkdocs.yml")]
     command += ["deploy", "dir", str(target), "-d", str(builds.b)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", deploy.PAUSE_ENV: "60"}
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
+    process = spawn(command, env)
     assert process.stderr is not None
+    ready, _, _ = select.select([process.stderr], [], [], 120)
+    assert ready, "aucune pause annoncée"
     line = process.stderr.readline()  # printed once the copy is written and verified
     assert line.startswith(f"{deploy.PAUSE_ENV} : pause"), line
     leftovers = [p.name for p in (target / "releases").iterdir() if ".tmp-" in p.name]
@@ -519,6 +579,8 @@ def test_a_second_deploy_at_the_same_time_is_refused(builds: Builds, tmp_path: P
 def test_releases_rollback_and_keep(
     builds: Builds, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Release names are stamped by the real clock (when each deploy runs, as on a server):
+    checked for their form and order, which hold at any date."""
     target = tmp_path / "srv"
     names = []
 
@@ -594,27 +656,33 @@ def bare_git(bare: Path, *args: str) -> str:
     ).stdout.strip()
 
 
+@pytest.fixture
+def checkout(builds: Builds, tmp_path: Path) -> Path:
+    """The builds' git checkout copied, history and all, for a test that adds files to it."""
+    return shutil.copytree(builds.repo, tmp_path / "checkout", symlinks=True)
+
+
 def test_deploy_git_publishes_one_commit_per_version_without_touching_the_checkout(
-    builds: Builds, tmp_path: Path
+    builds: Builds, checkout: Path, tmp_path: Path
 ) -> None:
     bare = tmp_path / "pages.git"
     subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
-    (builds.repo / "brouillon.txt").write_text("non commité\n", encoding="utf-8")
+    (checkout / "brouillon.txt").write_text("non commité\n", encoding="utf-8")
 
     def checkout_state() -> tuple[str, ...]:
         return (
-            git(builds.repo, "status", "--porcelain", "--untracked-files=all"),
-            git(builds.repo, "rev-parse", "HEAD"),
-            git(builds.repo, "branch", "--all"),
-            git(builds.repo, "stash", "list"),
-            git(builds.repo, "ls-files", "--stage"),
+            git(checkout, "status", "--porcelain", "--untracked-files=all"),
+            git(checkout, "rev-parse", "HEAD"),
+            git(checkout, "branch", "--all"),
+            git(checkout, "stash", "list"),
+            git(checkout, "ls-files", "--stage"),
         )
 
     before = checkout_state()
 
     def publish(site: Path) -> subprocess.CompletedProcess[str]:
         return run_vigie(
-            builds.repo,
+            checkout,
             "deploy",
             "git",
             str(bare),
@@ -649,7 +717,6 @@ def test_deploy_git_publishes_one_commit_per_version_without_touching_the_checko
     assert result.stdout.strip() == msg.DEPLOY_GIT_UNCHANGED.format(branch="gh-pages", remote=bare)
     assert len(bare_git(bare, "log", "--format=%H", "gh-pages").splitlines()) == 2
     assert checkout_state() == before
-    (builds.repo / "brouillon.txt").unlink()
 
 
 # --- Sub-path hosting -------------------------------------------------------------------------
