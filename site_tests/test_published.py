@@ -250,6 +250,20 @@ def test_a_deleted_incident_folder_is_refused(
     assert errors[0] == f"{BREACH}/incident.yml:1: {GONE.format(where=RECORD)}"
 
 
+def test_a_published_update_turned_back_into_a_draft_is_refused(
+    built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _edit(built, CAUSE, "status: identified\n", "status: identified\ndraft: true\n")
+    code, errors = vigie(built, capsys, "check")
+    assert code == 1
+    assert errors == [
+        f"{CAUSE}:4: mise à jour publiée redevenue brouillon (version publique : {RECORD}) : "
+        "elle quitterait le site en silence ; retirez « draft: true » (pour changer son texte : "
+        "une entrée à corrections)",
+        "1 problème(s) : rien n'a été publié.",
+    ]
+
+
 def test_a_draft_and_a_scheduled_update_change_freely(
     built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -267,11 +267,6 @@ def test_guard_lets_staff_change_a_committed_draft(published: Path) -> None:
     assert _guard(published, "HEAD") == (0, [])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="guard.py: a published update turned back into a draft leaves the public site "
-    "silently (reported to the lead, issue 15)",
-)
 def test_guard_refuses_to_turn_a_published_update_back_into_a_draft(published: Path) -> None:
     middle = f"{OUTAGE_UPDATES}/2024-06-11T1030-cause-identifiee.md"
     path = published / middle

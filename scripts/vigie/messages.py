@@ -399,6 +399,10 @@ GUARD_SHALLOW = (
     "superficiel ; récupérez l'historique (git fetch --unshallow, ou fetch-depth: 0 dans "
     "GitHub Actions, GIT_DEPTH: 0 dans GitLab CI) pour vérifier les mises à jour publiées"
 )
+GUARD_TO_DRAFT = (
+    "mise à jour déjà publiée redevenue brouillon : elle quitterait le site en silence ; "
+    "retirez « draft: true » (pour changer son texte : une entrée à corrections)"
+)
 GUARD_UNKNOWN_REF = "révision git inconnue « {reference} » : impossible de comparer"
 GUARD_NOT_GIT = "{root} n'est pas un dépôt git : impossible de comparer avec une révision"
 
@@ -417,6 +421,10 @@ PUBLIC_DELETED = (
 PUBLIC_RENAMED = (
     "mise à jour publiée renommée en {new} (version publique : {where}) : son adresse ne "
     "doit pas changer ; rendez-lui son nom"
+)
+PUBLIC_TO_DRAFT = (
+    "mise à jour publiée redevenue brouillon (version publique : {where}) : elle quitterait le "
+    "site en silence ; retirez « draft: true » (pour changer son texte : une entrée à corrections)"
 )
 PUBLIC_INCIDENT_GONE = (
     "incident publié supprimé, renommé ou vidé (version publique : {where}) : son dossier, "

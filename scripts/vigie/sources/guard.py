@@ -163,11 +163,22 @@ class _Wording:
     deleted: str
     renamed: str
     gone: str
+    to_draft: str
 
 
-_SINCE = _Wording(msg.GUARD_CHANGED, msg.GUARD_DELETED, msg.GUARD_RENAMED, msg.GUARD_INCIDENT_GONE)
+_SINCE = _Wording(
+    msg.GUARD_CHANGED,
+    msg.GUARD_DELETED,
+    msg.GUARD_RENAMED,
+    msg.GUARD_INCIDENT_GONE,
+    msg.GUARD_TO_DRAFT,
+)
 _PUBLIC = _Wording(
-    msg.PUBLIC_CHANGED, msg.PUBLIC_DELETED, msg.PUBLIC_RENAMED, msg.PUBLIC_INCIDENT_GONE
+    msg.PUBLIC_CHANGED,
+    msg.PUBLIC_DELETED,
+    msg.PUBLIC_RENAMED,
+    msg.PUBLIC_INCIDENT_GONE,
+    msg.PUBLIC_TO_DRAFT,
 )
 
 
@@ -301,6 +312,11 @@ def _compare(
             problems.append(((path, "fichier"), Problem(path, 1, message)))
             continue
         source, current = now[path]
+        doc = source.front_matter
+        if isinstance(doc.data, dict) and doc.data.get("draft") is True:
+            message = wording.to_draft.format(where=where)
+            problems.append(((path, "brouillon"), Problem(path, doc.line("draft"), message)))
+            continue  # it would leave the site: what else changed matters less
         problems.extend(_changes(source, old, current, wording, where))
     return problems
 
