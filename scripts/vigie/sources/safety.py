@@ -123,7 +123,8 @@ class Field:
 
 def _document_fields(doc: Document, pages: tuple[str, ...] = ()) -> Iterator[Field]:
     source_lines = doc.text.split("\n") if doc.text else []
-    value_lines = sorted(set(doc.lines.values()))
+    # Where each value or key starts; a block's first content line ends nothing.
+    value_lines = sorted({n for k, n in doc.lines.items() if k[:1] != ("#content",)})
 
     def walk(value: Any, keys: tuple[str | int, ...]) -> Iterator[Field]:
         if isinstance(value, str):

@@ -1,0 +1,238 @@
+"""Every link of every built page resolves (README, « Format des sources », liens).
+
+Staff text is shown on pages at several depths: a notice, each of its versions one level
+deeper, the FAQ page. Each built site is crawled as files, every HTML page parsed (version
+pages included): every address of the site in an href or src must be a file of the site,
+and every #anchor an id of its target page. A relative link that would lead elsewhere on
+some page is refused by `vigie check` at its line, with the form to write instead.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from contextlib import redirect_stderr
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import copy_repo, run_vigie
+from vigie import cli
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SUB_URL = "https://example.org/statut/"
+CAUSE = "incidents/2024-06-espace-adherent/updates/2024-06-11T1030-cause-identifiee.md"
+SIBLING = "/incidents/2024-02-tiers-payant/"
+# Every accepted kind of link, in one paragraph of an update shown in full on versions 2
+# and 3 of its notice (the notice page keeps one line of it), in its feeds and the API.
+LINKS_PARAGRAPH = (
+    "Voir aussi [l'avis sur le tiers payant](/incidents/2024-02-tiers-payant/), "
+    "[sa dernière mise à jour](/incidents/2024-02-tiers-payant/#2024-02-20T1000-surveillance), "
+    "[cette mise à jour](#2024-06-11T1030-cause-identifiee), "
+    "[une question fréquente](/faq/#a-quoi-sert-ce-site), "
+    "[l'adresse complète](https://example.org/statut/incidents/2024-02-tiers-payant/) "
+    "et [une ancre posée ici](#ici){#ici}.\n\n"
+)
+# A FAQ answer is shown on /faq/ only: a relative link leads to one place and is kept.
+FAQ_LINK = "    Voir [l'historique](../history/) et [l'avis](../incidents/2024-02-tiers-payant/).\n"
+
+
+def _linked_site(repo: Path) -> Path:
+    """The example sources, served under /statut/, with each kind of link in staff text."""
+    config = repo / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {SUB_URL}", text), "utf-8")
+    update = repo / CAUSE
+    body = update.read_text(encoding="utf-8")
+    update.write_text(body.replace("D’ici là,", f"{LINKS_PARAGRAPH}D’ici là,"), "utf-8")
+    faq = repo / "incidents" / "faq.yml"
+    answers = faq.read_text(encoding="utf-8")
+    marker = "    jour dès que nous en savons plus.\n"
+    assert marker in answers
+    faq.write_text(answers.replace(marker, f"{marker}{FAQ_LINK}", 1), "utf-8")
+    return repo
+
+
+@pytest.fixture(scope="module")
+def linked_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built site of `_linked_site`."""
+    repo = _linked_site(copy_repo(tmp_path_factory.mktemp("links") / "repo"))
+    result = run_vigie(repo, "build")
+    assert result.returncode == 0, result.stderr
+    return repo / "site"
+
+
+def _page_url(root: str, site: Path, page: Path) -> str:
+    relative = page.relative_to(site).as_posix()
+    return urljoin(root, relative.removesuffix("index.html"))
+
+
+def _file_of(root: str, site: Path, url: str) -> Path | None:
+    """The file `url` is served from, when it is an address of the site; else None."""
+    if not url.startswith(root):
+        return None
+    path = unquote(urlsplit(url).path)[len(urlsplit(root).path) :]
+    return site / path / "index.html" if path.endswith("/") or not path else site / path
+
+
+def crawl(site: Path, root: str) -> tuple[list[str], dict[str, int]]:
+    """Every internal link of every HTML page that leads nowhere, and what was followed."""
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(page: Path) -> set[str]:
+        if page not in ids:
+            soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+            ids[page] = {tag["id"] for tag in soup.find_all(id=True)}
+        return ids[page]
+
+    problems: list[str] = []
+    counts = {"pages": 0, "links": 0, "anchors": 0, "versions": 0}
+    for page in sorted(site.rglob("*.html")):
+        counts["pages"] += 1
+        counts["versions"] += "/versions/" in page.as_posix()
+        here = _page_url(root, site, page)
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        for tag in soup.find_all(True):
+            for attribute in ("href", "src"):
+                value = tag.get(attribute)
+                if not value:
+                    continue
+                target, fragment = urldefrag(urljoin(here, value))
+                file = _file_of(root, site, target)
+                if file is None:
+                    continue  # another site, an e-mail address: judged by the link checks
+                counts["links"] += 1
+                where = f"{page.relative_to(site)} : {value}"
+                if not file.is_file():
+                    problems.append(f"aucun fichier pour {where}")
+                elif fragment and file.suffix == ".html":
+                    counts["anchors"] += 1
+                    if unquote(fragment) not in ids_of(file):
+                        problems.append(f"ancre absente pour {where}")
+    return problems, counts
+
+
+def test_every_link_of_the_example_site_resolves(site: Path) -> None:
+    problems, counts = crawl(site, "https://statut.mutuelle-horizon.example/")
+    assert problems == []
+    assert counts["versions"] == 7  # every version page of the example was read
+    assert counts["anchors"] > 20
+
+
+def test_every_kind_of_staff_link_resolves_under_a_sub_path(linked_site: Path) -> None:
+    problems, counts = crawl(linked_site, SUB_URL)
+    assert problems == []
+    assert counts["versions"] == 7
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "incidents/2024-06-espace-adherent/versions/2/index.html",
+        "incidents/2024-06-espace-adherent/versions/3/index.html",
+    ],
+)
+def test_the_links_of_an_update_lead_to_the_same_place_on_each_version(
+    linked_site: Path, page: str
+) -> None:
+    soup = BeautifulSoup((linked_site / page).read_text(encoding="utf-8"), "lxml")
+    paragraph = next(p for p in soup.find_all("p") if p.get_text().startswith("Voir aussi"))
+    assert [a["href"] for a in paragraph.find_all("a")] == [
+        "/statut/incidents/2024-02-tiers-payant/",
+        "/statut/incidents/2024-02-tiers-payant/#2024-02-20T1000-surveillance",
+        "#2024-06-11T1030-cause-identifiee",
+        "/statut/faq/#a-quoi-sert-ce-site",
+        "https://example.org/statut/incidents/2024-02-tiers-payant/",
+        "#ici",
+    ]
+
+
+def test_a_faq_answer_keeps_its_relative_links(linked_site: Path) -> None:
+    soup = BeautifulSoup((linked_site / "faq" / "index.html").read_text("utf-8"), "lxml")
+    answer = soup.find(id="a-quoi-sert-ce-site")
+    assert [a["href"] for a in answer.find_all("a")] == [
+        "../history/",
+        "../incidents/2024-02-tiers-payant/",
+    ]
+
+
+def test_the_feeds_give_the_links_of_an_update_in_full(linked_site: Path) -> None:
+    feed = (linked_site / "incidents" / "2024-06-espace-adherent" / "atom.xml").read_text("utf-8")
+    for address in (
+        "https://example.org/statut/incidents/2024-02-tiers-payant/",
+        "https://example.org/statut/incidents/2024-02-tiers-payant/#2024-02-20T1000-surveillance",
+        "https://example.org/statut/incidents/2024-06-espace-adherent/#2024-06-11T1030-cause-identifiee",
+        "https://example.org/statut/faq/#a-quoi-sert-ce-site",
+    ):
+        assert f'href="{address}"' in feed
+
+
+def _check(repo: Path) -> tuple[int, str]:
+    stderr = io.StringIO()
+    with redirect_stderr(stderr):
+        code = cli.main(["-f", str(repo / "mkdocs.yml"), "check"])
+    return code, stderr.getvalue()
+
+
+def _with_paragraph(repo: Path, relative: str, paragraph: str) -> int:
+    """`paragraph` added before the last one of `relative`; the line it is written on."""
+    path = repo / relative
+    text = path.read_text(encoding="utf-8")
+    before, last = text.rsplit("\n\n", 1)
+    path.write_text(f"{before}\n\n{paragraph}\n\n{last}", "utf-8")
+    return before.count("\n") + 3
+
+
+RELATIVE = "lien relatif « {url} » : il ne mène pas au même endroit sur toutes les pages où ce texte paraît ; écrivez « {absolute} »"  # noqa: E501
+
+
+@pytest.mark.parametrize(
+    ("url", "absolute"),
+    [
+        ("../2024-02-tiers-payant/", SIBLING),
+        (
+            "../2024-02-tiers-payant/#2024-02-20T1000-surveillance",
+            f"{SIBLING}#2024-02-20T1000-surveillance",
+        ),
+        ("../../faq/", "/faq/"),
+        ("versions/1/", "/incidents/2024-06-espace-adherent/versions/1/"),
+        ("./", "/incidents/2024-06-espace-adherent/"),
+        ("rss.xml", "/incidents/2024-06-espace-adherent/rss.xml"),
+    ],
+)
+def test_a_relative_link_in_an_update_is_refused_with_the_form_to_write(
+    tmp_path: Path, url: str, absolute: str
+) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    line = _with_paragraph(repo, CAUSE, f"Voir [l'autre avis]({url}).")
+    code, stderr = _check(repo)
+    assert code == 1
+    message = RELATIVE.format(url=url, absolute=absolute)
+    assert stderr.splitlines()[0] == f"{CAUSE}:{line}: {message}"
+
+
+def test_a_relative_link_in_a_notice_field_is_refused_at_its_line(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    path = repo / CAUSE
+    text = path.read_text(encoding="utf-8")
+    written = "  ont refusé d’ouvrir la page. Il ne s’agit pas d’une attaque."
+    assert written in text
+    path.write_text(text.replace(written, f"{written} [Détails](../2024-02-tiers-payant/)."))
+    code, stderr = _check(repo)
+    assert code == 1
+    message = RELATIVE.format(url="../2024-02-tiers-payant/", absolute=SIBLING)
+    assert stderr.splitlines()[0] == f"{CAUSE}:13: {message}"
+
+
+def test_a_relative_link_written_in_html_is_refused_too(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    html = '<a href="../2024-02-tiers-payant/">l\'autre avis</a>'
+    line = _with_paragraph(repo, CAUSE, f"Voir {html}.")
+    code, stderr = _check(repo)
+    assert code == 1
+    message = RELATIVE.format(url="../2024-02-tiers-payant/", absolute=SIBLING)
+    assert stderr.splitlines()[0] == f"{CAUSE}:{line}: {message}"
