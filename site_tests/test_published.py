@@ -35,6 +35,8 @@ GIT_ENV = {
     "GIT_AUTHOR_EMAIL": "communication@mutuelle-horizon.example",
     "GIT_COMMITTER_NAME": "Service communication",
     "GIT_COMMITTER_EMAIL": "communication@mutuelle-horizon.example",
+    "GIT_AUTHOR_DATE": "2024-06-20T10:00:00+02:00",  # commits dated, not by the clock: the
+    "GIT_COMMITTER_DATE": "2024-06-20T10:00:00+02:00",  # same commit ids on every run
 }
 WAY_OUT = "ajoutez une entrée à corrections (date, reason) qui dit publiquement ce qui a changé"
 

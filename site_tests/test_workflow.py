@@ -373,7 +373,9 @@ def test_postmortem_scaffold_section_and_api_status(tmp_path: Path) -> None:
 def test_install_hooks_blocks_a_broken_commit(tmp_path: Path) -> None:
     repo = copy_repo(tmp_path / "repo")
     env = {**os.environ, "GIT_AUTHOR_NAME": "Staff", "GIT_AUTHOR_EMAIL": "s@example.org",
-           "GIT_COMMITTER_NAME": "Staff", "GIT_COMMITTER_EMAIL": "s@example.org"}  # fmt: skip
+           "GIT_COMMITTER_NAME": "Staff", "GIT_COMMITTER_EMAIL": "s@example.org",
+           "GIT_AUTHOR_DATE": "2024-07-02T09:00:00+02:00",
+           "GIT_COMMITTER_DATE": "2024-07-02T09:00:00+02:00"}  # fmt: skip
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     (repo / ".venv").symlink_to(REPO / ".venv")
     installed = run_vigie(repo, "install-hooks")
