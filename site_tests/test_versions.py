@@ -274,7 +274,11 @@ def test_guard_refuses_to_turn_a_published_update_back_into_a_draft(published: P
     path.write_text(text.replace("status: identified\n", "status: identified\ndraft: true\n", 1))
     code, lines = _guard(published, "HEAD")
     assert code == 1
-    assert [line for line in lines if line.startswith(f"{middle}:")] != []
+    assert lines == [
+        f"{middle}:4: mise à jour déjà publiée redevenue brouillon : elle quitterait le site en "
+        "silence ; retirez « draft: true » (pour changer son texte : une entrée à corrections)",
+        "1 problème(s) : rien n'a été publié.",
+    ]
 
 
 def test_guard_accepts_a_proper_correction_and_new_updates(published: Path) -> None:
