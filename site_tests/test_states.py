@@ -669,12 +669,6 @@ def test_a_scheduled_resolution_leaves_the_api_open(resolving: Path):
     assert _components(api(resolving, "components.json")) == COMPONENTS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rows.incident_row, pages/notice.py and notice_json give incident.resolved (from "
-    "incident.yml) while the resolving update is still scheduled: « Fin : 3 juillet 2025 » "
-    "on an open incident, before its publication",
-)
 def test_a_scheduled_resolution_gives_no_end_yet(resolving: Path):
     def dates(page: str) -> list[str]:
         rows = parse_html(resolving / page).select("li.vigie-incident")

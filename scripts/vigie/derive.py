@@ -51,10 +51,16 @@ class IncidentView:
         return self.last_update.status.is_closed
 
     @property
+    def resolved(self) -> datetime | None:
+        """The end `incident.yml` gives, once the update that closes it is published."""
+        return published_end(self.incident, self.state)
+
+    @property
     def duration(self) -> timedelta | None:
-        if self.incident.resolved is None:
+        """From start to the published end; None while no closing update is published."""
+        if self.resolved is None:
             return None
-        return self.incident.resolved - self.incident.started
+        return self.resolved - self.incident.started
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,16 @@ def apply_update(state: NoticeState, update: Update) -> NoticeState:
         recommendations=_pick(changes.recommendations, state.recommendations),
         breach=replace(state.breach, **dict(changes.breach)),
     )
+
+
+def published_end(incident: Incident, state: NoticeState) -> datetime | None:
+    """`resolved` (for maintenance, its completion) as a notice in `state` may say it.
+
+    `incident.yml` may already give the end while the update that resolves or completes the
+    incident is dated after "now": until that update is published, the end is not told.
+    """
+    closed = state.status is not None and state.status.is_closed
+    return incident.resolved if closed else None
 
 
 def _pick(new: T | None, old: T) -> T:

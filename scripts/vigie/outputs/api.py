@@ -170,7 +170,7 @@ class _Api:
             c.date for u in view.updates for c in u.corrections
         ]
         monitoring = next((u.date for u in view.updates if u.status is Status.MONITORING), None)
-        resolved = incident.resolved if view.is_resolved else None
+        resolved = view.resolved
         url = urls.incident_page(self.settings, incident.id)
         return {
             "id": incident.id,

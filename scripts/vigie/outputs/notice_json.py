@@ -52,7 +52,7 @@ def notice_document(view: IncidentView, settings: Settings) -> dict[str, Any]:
         "status": state.status.value if state.status else None,
         "impact": state.impact.value,
         "started_at": _iso(incident.started, settings),
-        "resolved_at": _iso(incident.resolved, settings),
+        "resolved_at": _iso(view.resolved, settings),
         "updated_at": _iso(view.last_update.date, settings),
         "version": len(view.versions),
         "controller": _party(breach.controller),

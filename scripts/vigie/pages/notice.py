@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vigie import french, urls
+from vigie import derive, french, urls
 from vigie.model import Breach, Kind, Status
 from vigie.pages.rows import (
     Badge,
@@ -227,7 +227,7 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         for index, row in enumerate(updates)
         if index >= len(in_full)
     )
-    resolved = incident.resolved if is_current or state.status.is_closed else None  # type: ignore[union-attr]
+    resolved = derive.published_end(incident, state)
     is_breach = incident.kind == Kind.DATA_BREACH
     breach = state.breach if is_breach else Breach()
     components = component_rows(state.components, settings)

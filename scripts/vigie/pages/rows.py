@@ -161,6 +161,6 @@ def incident_row(view: IncidentView, settings: Settings) -> IncidentRow:
         badge=status_badge(view, view.state),
         started=when_of(incident.started, settings),
         last_update=when_of(view.last_update.date, settings),
-        resolved=when_of(incident.resolved, settings) if incident.resolved else None,
+        resolved=when_of(view.resolved, settings) if view.resolved else None,
         duration=french.duration_text(view.duration) if view.duration else "",
     )
