@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from conftest import copy_repo
+from conftest import REPO, copy_repo
 from vigie import cli
 
 if TYPE_CHECKING:
@@ -349,10 +349,34 @@ def test_since_still_compares_with_the_revision_given_alone(
     )
 
 
-def test_the_pre_commit_hook_compares_with_what_is_public(
-    tmp_path: Path,
+def test_the_pre_commit_hook_lets_an_unpushed_typo_be_fixed_and_refuses_a_pushed_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from vigie.sources.workflow import HOOK
-
-    assert "--since" not in HOOK
-    assert HOOK.rstrip().splitlines()[-1] == 'exec "$vigie" -f "$top/mkdocs.yml" check'
+    repo = _sources(tmp_path / "repo")
+    (repo / ".venv").symlink_to(REPO / ".venv")  # the hook runs $top/.venv/bin/vigie
+    assert vigie(repo, capsys, "install-hooks")[0] == 0
+    _rewrite_attack_line(repo)
+    amended = subprocess.run(
+        ["git", "-C", str(repo), "commit", "-q", "--amend", "-a", "--no-edit"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **GIT_ENV, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert amended.returncode == 0, amended.stderr  # never pushed: not public
+    _pushed(repo, tmp_path / "origin.git")
+    commit = git(repo, "rev-parse", "HEAD").strip()[:12]
+    _edit(repo, CAUSE, "Nous avons trouvé", "Nous avons enfin trouvé")
+    refused = subprocess.run(
+        ["git", "-C", str(repo), "commit", "-q", "-a", "-m", "Réécriture"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **GIT_ENV, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines() == [
+        f"{CAUSE}:{CAUSE_TEXT_LINE}: texte d'une mise à jour publiée modifié sans correction "
+        f"(version publique : branche amont origin/main, commit {commit}) : {WAY_OUT}",
+        "1 problème(s) : rien n'a été publié.",
+    ]
