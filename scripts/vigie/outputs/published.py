@@ -40,7 +40,8 @@ def record(view: SiteView) -> dict[str, Any]:
             for update in incident.updates
             if not update.draft and not incident.is_scheduled(update)
         ]
-        incidents.append({"id": incident.incident.id, "updates": updates})
+        if updates:  # a preview may hold an incident whose updates are all drafts
+            incidents.append({"id": incident.incident.id, "updates": updates})
     return {"schema_version": SCHEMA_VERSION, "incidents": incidents}
 
 
