@@ -57,7 +57,8 @@ def test_every_page_is_french_with_one_h1(site: Path) -> None:
 def test_home_says_the_overall_state_and_each_component(html_page) -> None:
     home = html_page("/")
     overall = home.select_one(".vigie-overall")
-    assert overall.get_text(" ", strip=True) == "Un incident majeur est en cours"
+    # The breach notice is « Sous surveillance »: the headline says so, not « en cours ».
+    assert overall.get_text(" ", strip=True) == "Un incident majeur est sous surveillance"
     assert overall.select_one("svg"), "state shown with an icon, not colour alone"
     states = dict(_cells(_table(home, "État actuel de chaque service")))
     assert {name.split(" ")[0] for name in states} >= {

@@ -63,6 +63,25 @@ OVERALL = {
     Impact.MAJOR: "Un incident majeur est en cours",
     Impact.CRITICAL: "Un incident critique est en cours",
 }
+# The home headline says where the worst open incident stands, not only how grave it is: a
+# notice « Sous surveillance » for months is not an outage going on.
+INCIDENT_OF_IMPACT = {
+    Impact.MINOR: "Un incident mineur",
+    Impact.MAJOR: "Un incident majeur",
+    Impact.CRITICAL: "Un incident critique",
+}
+HEADLINE_STATUS = {
+    Status.INVESTIGATING: "est en cours",
+    Status.IDENTIFIED: "est identifié",
+    Status.MONITORING: "est sous surveillance",
+}
+
+
+def headline(impact: Impact, status: Status | None) -> str:
+    """The home page's headline: the overall impact, said with the status of its incident."""
+    if impact not in INCIDENT_OF_IMPACT or status not in HEADLINE_STATUS:
+        return OVERALL[impact]
+    return f"{INCIDENT_OF_IMPACT[impact]} {HEADLINE_STATUS[status]}"
 
 
 def label(value: Status | ComponentStatus | Impact | Kind) -> str:

@@ -287,6 +287,14 @@ LINK_RELATIVE = (
     "lien relatif « {url} » : il ne mène pas au même endroit sur toutes les pages où ce texte "
     "paraît ; écrivez « {absolute} »"
 )
+LINK_NO_INCIDENT = "lien « {url} » : aucun incident « {id} » dans le site{hint}"
+KNOWN_INCIDENTS = " ; incidents : {allowed}"
+LINK_NO_INCIDENTS_PAGE = (
+    "lien « {url} » : le site n'a pas de page à cette adresse ; "
+    "la liste des incidents est « /history/ »"
+)
+LINK_NO_QUESTION = "lien « {url} » : aucune question « {anchor} » sur la page /faq/{hint}"
+KNOWN_QUESTIONS = " ; questions : {allowed}"
 MARKDOWN_INDENT = (
     "ligne trop indentée ({columns} colonnes ; au plus {limit}) : imbriquez moins les listes "
     "(le rendu du Markdown deviendrait trop lent)"
@@ -540,7 +548,10 @@ PLANNED_REQUIRED = (
     "une maintenance planifiée doit donner son début et sa fin prévus "
     "(exemple : planned: {start: 2024-07-02T22:00:00+02:00, end: 2024-07-03T02:00:00+02:00})"
 )
-PLANNED_END_BEFORE_START = "la fin prévue (planned.end) est antérieure au début (planned.start)"
+PLANNED_END_BEFORE_START = (
+    "la fin prévue (planned.end) doit venir après le début (planned.start) : "
+    "une fenêtre de maintenance a une durée"
+)
 SCHEDULED_HEADER = "Publication programmée (un build après cette date la publiera) :"
 SCHEDULED_LINE = "  {date} : {path} ({title})"
 NEW_BAD_ID = (

@@ -212,7 +212,7 @@ class _Checker:
             if not isinstance(item, dict):
                 continue
             entry_id = item.get("id")
-            if entry_id in first_lines:
+            if isinstance(entry_id, str) and entry_id in first_lines:  # a list is unhashable
                 first = first_lines[entry_id]
                 self.report(
                     doc,
@@ -370,7 +370,7 @@ class _Checker:
             self.report(doc, doc.line("kind"), msg.PLANNED_REQUIRED)
             return None, None
         start, end = self.date(doc, "planned", "start"), self.date(doc, "planned", "end")
-        if start and end and end < start:
+        if start and end and end <= start:
             self.report(doc, doc.line("planned", "end"), msg.PLANNED_END_BEFORE_START)
         return start, end
 
