@@ -526,7 +526,7 @@ AWKWARD_LINE = 'Si a < b & c > d : « guillemets » "doubles" — émoji 🔐�
 
 
 def awkward_body() -> str:
-    paragraph = f"{AWKWARD_LINE} [Se protéger](../../se-proteger/)\n\n"
+    paragraph = f"{AWKWARD_LINE} [Se protéger](/se-proteger/)\n\n"
     body = paragraph * (100_000 // len(paragraph) + 1)
     assert len(body.encode()) > 100_000
     return body

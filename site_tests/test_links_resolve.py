@@ -20,6 +20,7 @@ from bs4 import BeautifulSoup
 
 from conftest import copy_repo, run_vigie
 from vigie import cli
+from vigie.markup import under_served_path
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -236,3 +237,72 @@ def test_a_relative_link_written_in_html_is_refused_too(tmp_path: Path) -> None:
     assert code == 1
     message = RELATIVE.format(url="../2024-02-tiers-payant/", absolute=SIBLING)
     assert stderr.splitlines()[0] == f"{CAUSE}:{line}: {message}"
+
+
+def test_a_relative_image_in_an_update_is_refused_with_the_form_to_write(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    line = _with_paragraph(repo, CAUSE, "![Le message d'erreur](erreur.png)")
+    code, stderr = _check(repo)
+    assert code == 1
+    message = RELATIVE.format(
+        url="erreur.png", absolute="/incidents/2024-06-espace-adherent/erreur.png"
+    )
+    assert stderr.splitlines()[0] == f"{CAUSE}:{line}: {message}"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        (
+            "/incidents/2024-02-tiers-payan/",
+            "lien « /incidents/2024-02-tiers-payan/ » : aucun incident « 2024-02-tiers-payan » "
+            "dans le site : vouliez-vous dire « 2024-02-tiers-payant » ?",
+        ),
+        (
+            "/incidents/panne/#2024-02-20T1000-surveillance",
+            "lien « /incidents/panne/#2024-02-20T1000-surveillance » : aucun incident « panne » "
+            "dans le site ; incidents : 2024-02-tiers-payant, 2024-06-espace-adherent",
+        ),
+        (
+            "/incidents/",
+            "lien « /incidents/ » : le site n'a pas de page à cette adresse ; "
+            "la liste des incidents est « /history/ »",
+        ),
+        (
+            "/faq/#a-quoi-sert",
+            "lien « /faq/#a-quoi-sert » : aucune question « a-quoi-sert » sur la page /faq/ : "
+            "vouliez-vous dire « a-quoi-sert-ce-site » ?",
+        ),
+    ],
+)
+@pytest.mark.parametrize("site_url", ["https://statut.mutuelle-horizon.example/", SUB_URL])
+def test_a_link_to_an_incident_or_a_question_not_there_is_refused(
+    tmp_path: Path, url: str, message: str, site_url: str
+) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    config = repo / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^site_url: .*$", f"site_url: {site_url}", text), "utf-8")
+    line = _with_paragraph(repo, CAUSE, f"Voir [la page]({url}).")
+    code, stderr = _check(repo)
+    assert code == 1
+    assert stderr.splitlines()[0] == f"{CAUSE}:{line}: {message}"
+
+
+def test_links_from_the_root_are_put_under_the_served_path() -> None:
+    html = (
+        '<p><a href="/faq/">a</a> <code>&lt;a href="/x"&gt;</code> <a href=\'/y\'>y</a> '
+        '<a href="//cnil.fr/">b</a> <img alt="i" src="/logo.png" /> <a href="#x">c</a> '
+        '<a href="https://example.org/z">d</a> <a href="../v/">e</a></p>'
+    )
+    assert under_served_path(html, "/statut/") == (
+        '<p><a href="/statut/faq/">a</a> <code>&lt;a href="/x"&gt;</code> '
+        "<a href='/statut/y'>y</a> "
+        '<a href="//cnil.fr/">b</a> <img alt="i" src="/statut/logo.png" /> <a href="#x">c</a> '
+        '<a href="https://example.org/z">d</a> <a href="../v/">e</a></p>'
+    )
+    assert under_served_path(html, "/") == html
+    two_lines = '<p>Voir\n<a title="t" href="/faq/">la FAQ</a>\net <a href="/history/">h</a></p>'
+    assert under_served_path(two_lines, "/statut/") == (
+        '<p>Voir\n<a title="t" href="/statut/faq/">la FAQ</a>\net <a href="/statut/history/">h</a></p>'
+    )

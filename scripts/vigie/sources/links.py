@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from vigie import messages as msg
 
@@ -72,6 +72,10 @@ class LinkPolicy:
 
     allowed_hosts: tuple[str, ...]
     own_hosts: tuple[str, ...]
+    # The site's own pages, for the links written from its root (none known: not judged).
+    served_path: str = "/"  # where the site is served: its pages' links start with it
+    incidents: tuple[str, ...] = ()  # every incident's id: `/incidents/<id>/` exists
+    questions: tuple[str, ...] = ()  # every anchor of /faq/
 
     def allows(self, host: str) -> bool:
         """True when `host` is an allowed host or one of its subdomains."""
@@ -217,6 +221,30 @@ def relative_link_problem(url: str, pages: tuple[str, ...]) -> str | None:
         return None
     absolute = "/" + targets[0].removeprefix(_ANYWHERE)
     return msg.LINK_RELATIVE.format(url=url, absolute=absolute)
+
+
+def site_link_problem(url: str, policy: LinkPolicy) -> str | None:
+    """A problem when `url`, from the site's root, names an incident or a question not there.
+
+    `url` is as rendered, under `policy.served_path`; it is told as staff wrote it.
+    """
+    cleaned = _CONTROL_OR_SPACE.sub("", url).replace("\\", "/")
+    if not policy.incidents or not cleaned.startswith("/") or cleaned.startswith("//"):
+        return None
+    written = "/" + cleaned.removeprefix(policy.served_path).lstrip("/")
+    path, _, fragment = written.partition("#")
+    parts = unquote(path.split("?", 1)[0]).split("/")  # "", "incidents", "<id>", ...
+    if parts[1:] in (["incidents", ""], ["incidents"]):
+        return msg.LINK_NO_INCIDENTS_PAGE.format(url=written)
+    if len(parts) > 2 and parts[1] == "incidents" and parts[2] not in policy.incidents:
+        known = list(policy.incidents)
+        hint = msg.unknown_name_hint(parts[2], known, msg.KNOWN_INCIDENTS)
+        return msg.LINK_NO_INCIDENT.format(url=written, id=parts[2], hint=hint)
+    anchor = unquote(fragment)
+    if parts[1:] in (["faq", ""], ["faq"]) and anchor and anchor not in policy.questions:
+        hint = msg.unknown_name_hint(anchor, list(policy.questions), msg.KNOWN_QUESTIONS)
+        return msg.LINK_NO_QUESTION.format(url=written, anchor=anchor, hint=hint)
+    return None
 
 
 def bare_urls(text: str) -> Iterator[str]:

@@ -23,6 +23,7 @@ from vigie import messages as msg
 from vigie import urls
 from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem
+from vigie.model import FaqEntry
 from vigie.sources.links import (
     SCRIPT_SCHEMES,
     bare_urls,
@@ -30,6 +31,7 @@ from vigie.sources.links import (
     link_problems,
     link_text_problem,
     relative_link_problem,
+    site_link_problem,
     url_host,
     url_scheme,
 )
@@ -169,6 +171,16 @@ def source_fields(sources: Sources) -> Iterator[Field]:
         yield Field(page.path, first_line, body, True, body)
 
 
+def _questions(sources: Sources) -> Iterator[str]:
+    """The anchor of every question of /faq/, as far as the sources can be read."""
+    faqs = [("", sources.faq)] + [(i.folder, i.faq) for i in sources.incidents]
+    for incident_id, doc in faqs:
+        entries = doc.data if doc is not None and isinstance(doc.data, list) else []
+        for entry in entries:
+            if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                yield urls.faq_anchor(FaqEntry(entry["id"], "", "", incident_id or None))
+
+
 def _notice_pages(incident_id: str) -> tuple[str, ...]:
     """An incident's texts are shown on its page and, one level deeper, on each version."""
     return (urls.incident_url(incident_id), urls.version_url(incident_id, 1))
@@ -302,6 +314,9 @@ def _element_findings(
                 findings.append(_Finding(message, needles))
             if problem := relative_link_problem(value, pages):
                 findings.append(_Finding(problem, needles))
+            elif pages and (problem := site_link_problem(value, policy)):
+                as_written = value.removeprefix(policy.served_path.removesuffix("/"))
+                findings.append(_Finding(problem, _url_needles(as_written)))
             if tag == "a" and (problem := link_text_problem("".join(element.text), value, policy)):
                 text_needles = (_text_needle(" ".join("".join(element.text).split())), *needles)
                 findings.append(_Finding(problem, text_needles))
@@ -427,8 +442,13 @@ def source_problems(
 
     Pass the build's `renderer` to keep the HTML made here: each text is rendered once.
     """
-    policy = link_policy(settings)
     renderer = renderer or MarkdownRenderer()
+    policy = dataclasses.replace(
+        link_policy(settings),
+        served_path=renderer.served_path,
+        incidents=tuple(incident.folder for incident in sources.incidents),
+        questions=tuple(_questions(sources)),
+    )
     problems: list[Problem] = []
     brackets: Counter[str] = Counter()
     for field in source_fields(sources):
