@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import copy_repo, run_vigie, tree_bytes
+from vigie import cli
 from vigie.messages import SourceError
 from vigie.pipeline import load_site
 from vigie.sources.load import MAX_UPDATES, load_sources
@@ -48,11 +49,21 @@ def _fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_NOW)
 
 
+# Name prefixes of corpus files written in another encoding (`@bytes:`: UTF-8 as written).
+ENCODINGS = {
+    "@latin1:": "latin-1",
+    "@utf16:": "utf-16",
+    "@utf16be:": "utf-16-be",
+    "@utf32:": "utf-32",
+}
+
+
 def write_files(repo: Path, files: dict[str, str]) -> None:
-    """Write corpus files: UTF-8, or Latin-1 / as-is bytes when the name says so."""
+    """Write corpus files: UTF-8, or the encoding the name's prefix says (ENCODINGS)."""
     for name, content in files.items():
-        if name.startswith("@latin1:"):
-            path, data = repo / name.removeprefix("@latin1:"), content.encode("latin-1")
+        prefix = next((p for p in ENCODINGS if name.startswith(p)), None)
+        if prefix:
+            path, data = repo / name.removeprefix(prefix), content.encode(ENCODINGS[prefix])
         else:
             path, data = repo / name.removeprefix("@bytes:"), content.encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -238,6 +249,200 @@ def test_a_named_pipe_does_not_hang_the_check(tmp_path: Path) -> None:
         "AAAA-MM-JJTHHMM-titre-court.md (exemple : 2024-02-06T1800-premiere-information.md)"
     ]
     assert seconds < 10
+
+
+# Limits and shapes too big or too repetitive for the corpus.
+
+SHAPE_INCIDENT = (
+    "ce fichier doit contenir les champs de l'avis, « clé: valeur », un par ligne (exemple : "
+    "« id: 2024-02-tiers-payant », puis « title: … », « kind: outage », "
+    "« started: 2024-02-06T18:00:00+01:00 » ; un brouillon ajoute « draft: true ») ; trouvé : "
+)
+LONG_NUMBER = "nombre trop long (5000 caractères ; au plus 30) : si c'est un texte, mettez-le entre guillemets"
+FAQ = "incidents/essai/faq.yml"
+I_FILE = "incidents/essai/incident.yml"
+U_FILE = f"{U_DIR}/2024-03-01T0900-premier-point.md"
+COMMUNICATION = (
+    "- date: 2024-03-01T10:00:00+01:00\n  channel: email\n  sender: info@mutuelle-horizon.example\n"
+    "  subject: Information\n  audience: {audience}\n"
+)
+
+
+BIG = "9" * 5000  # Python refuses to turn an integer of over 4300 digits into text
+BASE = CORPUS["base"]
+
+
+@pytest.mark.parametrize(
+    ("rel", "text", "line"),
+    [
+        (I_FILE, BASE[I_FILE].replace("Panne d'essai", BIG), 2),
+        (U_FILE, BASE[U_FILE].replace("Premier point", BIG), 4),
+        (FAQ, BASE[FAQ].replace("Suis-je concerné ?", BIG), 2),
+        ("incidents/essai/communications.yml", COMMUNICATION.format(audience=BIG), 5),
+        ("incidents/faq.yml", f"- id: question\n  question: Qui ?\n  answer: {BIG}\n", 3),
+    ],
+    ids=["incident", "update", "faq", "communications", "site-faq"],
+)
+def test_an_integer_of_5000_digits_is_refused_in_every_source(
+    tmp_path: Path, rel: str, text: str, line: int
+) -> None:
+    repo = hostile_repo(tmp_path, {rel: text})
+    assert check_messages(repo) == [f"{rel}:{line}: {LONG_NUMBER}"]
+
+
+def test_a_list_of_1001_items_is_refused_once(tmp_path: Path) -> None:
+    incident = CORPUS["base"]["incidents/essai/incident.yml"]
+    measures = "measures:\n" + "".join(f"  - Mesure {n}.\n" for n in range(1001))
+    repo = hostile_repo(tmp_path, {"incidents/essai/incident.yml": incident + measures})
+    assert check_messages(repo) == [
+        "incidents/essai/incident.yml:13: liste trop longue (1001 éléments ; au plus 1000)"
+    ]
+
+
+def test_a_faq_of_1001_questions_is_refused_once(tmp_path: Path) -> None:
+    entry = "- id: question-{n}\n  question: Question {n} ?\n  answer: Réponse.\n"
+    repo = hostile_repo(tmp_path, {FAQ: "".join(entry.format(n=n) for n in range(1001))})
+    found, seconds = timed_check(repo)
+    assert found == [f"{FAQ}:1: liste trop longue (1001 éléments ; au plus 1000)"]
+    assert seconds < 10
+
+
+def test_too_many_updates_of_a_breach_notice_give_the_cause_alone(tmp_path: Path) -> None:
+    # Unread updates would make every art. 34 element look missing: only the cause is told.
+    incident = CORPUS["base"]["incidents/essai/incident.yml"].replace(
+        "kind: outage", "kind: data-breach"
+    )
+    repo = hostile_repo(tmp_path, {"incidents/essai/incident.yml": incident})
+    for number in range(1, MAX_UPDATES + 1):
+        date = f"2024-03-{2 + number // 24:02d}T{number % 24:02d}:00:00+01:00"
+        name = f"{U_DIR}/{date[:10]}T{number % 24:02d}00-point-{number}.md"
+        (repo / name).write_text(UPDATE.format(date=date, number=number), encoding="utf-8")
+    assert check_messages(repo) == [
+        f"{U_DIR}:1: trop de mises à jour dans cet incident (501 ; au plus {MAX_UPDATES}) : "
+        "chaque mise à jour crée une version permanente de l'avis ; regroupez-les ou ouvrez "
+        "un nouvel incident"
+    ]
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_incident_emptied_to_comments_stops_check_and_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    # Today's worst failure: the notice vanished from the site while check and build passed.
+    repo = copy_repo(tmp_path / "repo")
+    rel = "incidents/2024-02-tiers-payant/incident.yml"
+    text = (repo / rel).read_text(encoding="utf-8")
+    (repo / rel).write_text("".join(f"# {line}\n" for line in text.splitlines()), encoding="utf-8")
+    capsys.readouterr()
+    code = cli.main(["-f", str(repo / "mkdocs.yml"), command])
+    errors = capsys.readouterr().err.splitlines()
+    assert code == 1
+    assert errors[0] == f"{rel}:1: {SHAPE_INCIDENT}rien (vide ou seulement des commentaires)"
+    assert not any("Traceback" in line for line in errors)
+    assert not (repo / "site").exists()
+
+
+# Whole YAML documents of any shape, for every source kind: pass or `path:line` problems,
+# never a traceback, and a check that passes leaves no incident folder out of the site.
+
+FIELDS = [
+    "id", "title", "summary", "kind", "impact", "started", "resolved", "components", "data",
+    "exposed", "not_exposed", "what_happened", "measures", "recommendations", "authorities",
+    "breach", "contact", "name", "email", "planned", "start", "end", "draft", "date", "status",
+    "corrections", "reason", "question", "answer", "channel", "sender", "subject", "audience",
+]  # fmt: skip
+WORDS = [
+    "2024-03-01T09:00:00+01:00", "0000-01-01T00:00:00Z", "99999-01-01T00:00:00+01:00",
+    "2024-02-30", "investigating", "resolved", "outage", "data-breach", "maintenance", "minor",
+    "essai", "[[à compléter : x]]", "<script>alert(1)</script>", "https://bit.ly/x", "\x07",
+    "\ud800", "", " ", "---", "...", "#", "*a", "&a", "!!binary", "yes", "~",
+]  # fmt: skip
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**40), 10**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(WORDS),
+)
+TREES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=6)), inner, max_size=6),
+    ),
+    max_leaves=20,
+)
+# Text around or instead of a document: what YAML allows and no data type gives.
+FRAMES = [
+    "{doc}", "{doc}", "{doc}# fin\n", "# début\n{doc}", "{doc}...\n", "---\n{doc}", "{doc}---\n{doc}", "# {doc}", "", "# rien\n", "null\n", "---\n",
+    "%YAML 1.1\n---\n{doc}", "!!set\n{doc}", "!x\n{doc}", "{doc}x: " + "1" * 5000 + "\n",
+    "{doc}a: &a [1]\nb: *a\n", "{doc}<<: {{x: 1}}\n", "{doc}? [a]\n: b\n", "[{doc}]",
+]  # fmt: skip
+KINDS = {
+    "incident": "incidents/2024-06-espace-adherent/incident.yml",
+    "update": "incidents/2024-06-espace-adherent/updates/2024-06-11T1030-cause-identifiee.md",
+    "faq": "incidents/2024-06-espace-adherent/faq.yml",
+    "communications": "incidents/2024-02-tiers-payant/communications.yml",
+    "site-faq": "incidents/faq.yml",
+}
+
+
+@st.composite
+def whole_documents(draw: st.DrawFn, rel: str) -> str:
+    """A whole YAML document for `rel`: any tree, or the example's own with a subtree grafted."""
+    original = (EXAMPLE / rel).read_text(encoding="utf-8")
+    body = ""
+    if rel.endswith(".md"):
+        _, head, body = original.split("---\n", 2)
+        original = head
+    tree = draw(TREES)
+    # Or the example's own document, a subtree grafted or a key dropped: close to valid, so
+    # that some examples pass and the property "no incident left out" is put to the test.
+    way = draw(st.sampled_from(["tree", "graft", "drop", "same"]))
+    if way != "tree":
+        data = yaml.safe_load(original)
+        items = sorted(data) if isinstance(data, dict) else list(range(len(data)))
+        key = draw(st.sampled_from(items)) if items else None
+        if way == "graft" and isinstance(data, dict):
+            data[draw(st.sampled_from([*items, *FIELDS]))] = tree
+        elif way == "graft" and key is not None:
+            data[key] = tree
+        elif way == "drop" and key is not None:
+            del data[key]
+        tree = data
+    doc = yaml.safe_dump(tree, allow_unicode=draw(st.booleans()), default_flow_style=None)
+    frame = draw(st.sampled_from(FRAMES))
+    text = frame.replace("{doc}", doc).replace("{{", "{").replace("}}", "}")
+    return f"---\n{text}---\n{body}" if rel.endswith(".md") else text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_whole_documents_of_any_shape_pass_or_give_path_line_problems(
+    fuzz_repo: tuple[Path, Settings, str], kind: str, data: st.DataObject
+) -> None:
+    repo, site_settings, incidents_dir = fuzz_repo
+    rel = KINDS[kind]
+    text = data.draw(whole_documents(rel))
+    original = (repo / rel).read_bytes()
+    (repo / rel).write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        sources = load_sources(repo, incidents_dir, site_settings.pages_dir)
+        try:
+            site = validate(sources, site_settings)
+        except SourceError as error:
+            assert_clean_outcome([str(problem) for problem in error.problems])
+            return
+    finally:
+        (repo / rel).write_bytes(original)
+    folders = sorted(p.name for p in (repo / incidents_dir).iterdir() if p.is_dir())
+    assert sorted(incident.id for incident in site.incidents) == folders
 
 
 # Random mutations of the example: pass, or `path:line` problems; never a traceback.
