@@ -104,10 +104,12 @@ def crawl(site: Path, root: str) -> tuple[list[str], dict[str, int]]:
                     continue
                 target, fragment = urldefrag(urljoin(here, value))
                 file = _file_of(root, site, target)
+                where = f"{page.relative_to(site)} : {value}"
+                if file is None and urlsplit(target).netloc == urlsplit(root).netloc:
+                    problems.append(f"hors du site pour {where}")  # the host's, not the site's
                 if file is None:
                     continue  # another site, an e-mail address: judged by the link checks
                 counts["links"] += 1
-                where = f"{page.relative_to(site)} : {value}"
                 if not file.is_file():
                     problems.append(f"aucun fichier pour {where}")
                 elif fragment and file.suffix == ".html":
@@ -121,7 +123,29 @@ def test_every_link_of_the_example_site_resolves(site: Path) -> None:
     problems, counts = crawl(site, "https://statut.mutuelle-horizon.example/")
     assert problems == []
     assert counts["versions"] == 7  # every version page of the example was read
-    assert counts["anchors"] > 20
+    assert counts["links"] > 500
+    assert counts["anchors"] > 100
+
+
+def test_the_crawl_sees_a_missing_page_and_a_missing_anchor(tmp_path: Path) -> None:
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "index.html").write_text('<p id="q">?</p>', "utf-8")
+    page = (
+        '<a href="faq/#q">ok</a> <a href="faq/#absente">a</a> <a href="/faq/">b</a> '
+        '<img src="logo.png"> <a href="https://ailleurs.example/x">c</a> '
+        '<a href="https://example.org/statut/historique/">d</a> <a href="mailto:a@b.fr">e</a> '
+        '<a href="../faq/">f</a>'
+    )
+    (tmp_path / "index.html").write_text(page, "utf-8")
+    problems, counts = crawl(tmp_path, SUB_URL)
+    assert problems == [
+        "ancre absente pour index.html : faq/#absente",
+        "hors du site pour index.html : /faq/",
+        "aucun fichier pour index.html : logo.png",
+        "aucun fichier pour index.html : https://example.org/statut/historique/",
+        "hors du site pour index.html : ../faq/",
+    ]
+    assert counts == {"pages": 2, "links": 4, "anchors": 2, "versions": 0}
 
 
 def test_every_kind_of_staff_link_resolves_under_a_sub_path(linked_site: Path) -> None:
