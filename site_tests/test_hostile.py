@@ -353,6 +353,7 @@ FIELDS = [
 ]  # fmt: skip
 WORDS = [
     "2024-03-01T09:00:00+01:00", "0000-01-01T00:00:00Z", "99999-01-01T00:00:00+01:00",
+    "9999-12-31T23:59:59-01:00", "0001-01-01T00:30:00+01:00", "1969-12-31T23:00:00+01:00",
     "2024-02-30", "investigating", "resolved", "outage", "data-breach", "maintenance", "minor",
     "essai", "[[à compléter : x]]", "<script>alert(1)</script>", "https://bit.ly/x", "\x07",
     "\ud800", "", " ", "---", "...", "#", "*a", "&a", "!!binary", "yes", "~",

@@ -157,6 +157,10 @@ NOT_A_DATE = (
     "« {value} » n'est pas une date : écrivez la date et l'heure avec le décalage horaire "
     "(exemple : 2024-02-09T12:00:00+01:00)"
 )
+DATE_OUT_OF_RANGE = (
+    "« {value} » : l'année doit être comprise entre {first} et {last} "
+    "(exemple : 2024-02-09T12:00:00+01:00)"
+)
 
 # Meaning and consistency
 UNKNOWN_COMPONENT = "service inconnu « {value} » ; services possibles : {allowed}"

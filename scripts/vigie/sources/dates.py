@@ -13,6 +13,9 @@ from typing import Any
 from vigie import messages as msg
 
 DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Years every conversion (UTC, local time, feeds, iCalendar) can take: near year 1 or 9999,
+# moving to another offset overflows.
+YEARS = (1970, 2999)
 
 
 def parse_datetime(value: Any) -> tuple[datetime | None, str | None]:
@@ -28,4 +31,6 @@ def parse_datetime(value: Any) -> tuple[datetime | None, str | None]:
         return None, msg.NOT_A_DATE.format(value=text)
     if parsed.tzinfo is None:
         return None, msg.DATE_NO_OFFSET.format(value=text)
+    if not YEARS[0] <= parsed.year <= YEARS[1]:
+        return None, msg.DATE_OUT_OF_RANGE.format(value=text, first=YEARS[0], last=YEARS[1])
     return parsed, None
