@@ -330,3 +330,53 @@ def test_links_from_the_root_are_put_under_the_served_path() -> None:
     assert under_served_path(two_lines, "/statut/") == (
         '<p>Voir\n<a title="t" href="/statut/faq/">la FAQ</a>\net <a href="/statut/history/">h</a></p>'
     )
+
+
+DRAFT_INCIDENT = """id: 2024-09-brouillon
+title: Panne en préparation
+summary: Un résumé.
+kind: outage
+impact: minor
+started: 2024-09-01T08:00:00+02:00
+draft: true
+contact:
+  name: Service client
+  email: service@mutuelle-horizon.example
+what_happened: |
+  Voir [l'avis publié](/incidents/2024-06-espace-adherent/) et [celui-ci](/incidents/2024-09-brouillon/).
+"""
+DRAFT_UPDATE = """---
+date: 2024-09-01T09:00:00+02:00
+status: investigating
+title: Premier point
+---
+Voir [cet avis](/incidents/2024-09-brouillon/).
+"""
+
+
+def _with_draft_incident(repo: Path) -> None:
+    folder = repo / "incidents" / "2024-09-brouillon"
+    (folder / "updates").mkdir(parents=True)
+    (folder / "incident.yml").write_text(DRAFT_INCIDENT, "utf-8")
+    (folder / "updates" / "2024-09-01T0900-premier-point.md").write_text(DRAFT_UPDATE, "utf-8")
+
+
+def test_a_draft_may_link_to_a_draft(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    _with_draft_incident(repo)
+    assert _check(repo) == (0, "")
+
+
+def test_a_published_text_may_not_link_to_a_draft_incident(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    _with_draft_incident(repo)
+    line = _with_paragraph(
+        repo, CAUSE, "Voir [l'avis en préparation](/incidents/2024-09-brouillon/)."
+    )
+    code, stderr = _check(repo)
+    assert code == 1
+    assert stderr.splitlines()[0] == (
+        f"{CAUSE}:{line}: lien « /incidents/2024-09-brouillon/ » : l'incident « 2024-09-brouillon » "
+        "est un brouillon, ce lien ne mènerait nulle part : publiez-le d'abord, ou écrivez ce "
+        "texte en brouillon lui aussi"
+    )

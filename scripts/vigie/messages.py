@@ -297,6 +297,10 @@ LINK_NO_INCIDENTS_PAGE = (
     "lien « {url} » : le site n'a pas de page à cette adresse ; "
     "la liste des incidents est « /history/ »"
 )
+LINK_DRAFT_INCIDENT = (
+    "lien « {url} » : l'incident « {id} » est un brouillon, ce lien ne mènerait nulle part : "
+    "publiez-le d'abord, ou écrivez ce texte en brouillon lui aussi"
+)
 LINK_NO_QUESTION = "lien « {url} » : aucune question « {anchor} » sur la page /faq/{hint}"
 KNOWN_QUESTIONS = " ; questions : {allowed}"
 MARKDOWN_INDENT = (

@@ -76,6 +76,7 @@ class LinkPolicy:
     served_path: str = "/"  # where the site is served: its pages' links start with it
     incidents: tuple[str, ...] = ()  # every incident's id: `/incidents/<id>/` exists
     questions: tuple[str, ...] = ()  # every anchor of /faq/
+    drafts: tuple[str, ...] = ()  # the incidents not published: no text but a draft links them
 
     def allows(self, host: str) -> bool:
         """True when `host` is an allowed host or one of its subdomains."""
@@ -240,6 +241,8 @@ def site_link_problem(url: str, policy: LinkPolicy) -> str | None:
         known = list(policy.incidents)
         hint = msg.unknown_name_hint(parts[2], known, msg.KNOWN_INCIDENTS)
         return msg.LINK_NO_INCIDENT.format(url=written, id=parts[2], hint=hint)
+    if len(parts) > 2 and parts[1] == "incidents" and parts[2] in policy.drafts:
+        return msg.LINK_DRAFT_INCIDENT.format(url=written, id=parts[2])
     anchor = unquote(fragment)
     if parts[1:] in (["faq", ""], ["faq"]) and anchor and anchor not in policy.questions:
         hint = msg.unknown_name_hint(anchor, list(policy.questions), msg.KNOWN_QUESTIONS)

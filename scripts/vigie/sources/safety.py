@@ -121,9 +121,12 @@ class Field:
     markdown: bool
     source: str = ""  # the lines as written in the file, from `line` to the value's end
     pages: tuple[str, ...] = ()  # the folders of the pages showing its HTML, from the root
+    draft: bool = False  # written in a draft (incident or update): never published as it is
 
 
-def _document_fields(doc: Document, pages: tuple[str, ...] = ()) -> Iterator[Field]:
+def _document_fields(
+    doc: Document, pages: tuple[str, ...] = (), draft: bool = False
+) -> Iterator[Field]:
     source_lines = doc.text.split("\n") if doc.text else []
     # Where each value or key starts; a block's first content line ends nothing.
     value_lines = sorted({n for k, n in doc.lines.items() if k[:1] != ("#content",)})
@@ -134,7 +137,7 @@ def _document_fields(doc: Document, pages: tuple[str, ...] = ()) -> Iterator[Fie
             end = next((n for n in value_lines if n > start), doc.first_line + len(source_lines))
             raw = source_lines[start - doc.first_line : end - doc.first_line]
             markdown = any(key in MARKDOWN_KEYS for key in keys if isinstance(key, str))
-            yield Field(doc.path, start, value, markdown, "\n".join(raw), pages)
+            yield Field(doc.path, start, value, markdown, "\n".join(raw), pages, draft)
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 yield from walk(item, (*keys, index))
@@ -148,27 +151,33 @@ def _document_fields(doc: Document, pages: tuple[str, ...] = ()) -> Iterator[Fie
 def source_fields(sources: Sources) -> Iterator[Field]:
     """Every text staff wrote: YAML values, update bodies, hand-written pages."""
     faq_pages = (urls.FAQ_PAGE,)  # every answer is shown on /faq/ only
-    documents: list[tuple[Document, tuple[str, ...]]] = (
-        [(sources.faq, faq_pages)] if sources.faq else []
+    documents: list[tuple[Document, tuple[str, ...], bool]] = (
+        [(sources.faq, faq_pages, False)] if sources.faq else []
     )
     for incident in sources.incidents:
-        notice_pages = _notice_pages(incident.folder)
+        notice_pages, draft = _notice_pages(incident.folder), _is_draft(incident.incident)
         for field in dataclasses.fields(incident):
             value = getattr(incident, field.name)
             if isinstance(value, Document):
-                documents.append((value, faq_pages if value is incident.faq else notice_pages))
+                pages = faq_pages if value is incident.faq else notice_pages
+                documents.append((value, pages, draft))
         for update in incident.updates:
-            documents.append((update.front_matter, notice_pages))
-    for doc, pages in documents:
-        yield from _document_fields(doc, pages)
+            update_draft = draft or _is_draft(update.front_matter)
+            documents.append((update.front_matter, notice_pages, update_draft))
+    for doc, pages, draft in documents:
+        yield from _document_fields(doc, pages, draft)
     for incident in sources.incidents:
-        notice_pages = _notice_pages(incident.folder)
+        notice_pages, draft = _notice_pages(incident.folder), _is_draft(incident.incident)
         for update in incident.updates:
-            body = update.body
-            yield Field(update.path, update.body_line, body, True, body, notice_pages)
+            body, update_draft = update.body, draft or _is_draft(update.front_matter)
+            yield Field(update.path, update.body_line, body, True, body, notice_pages, update_draft)
     for page in sources.pages:
         body, first_line = _without_front_matter(page.text)
         yield Field(page.path, first_line, body, True, body)
+
+
+def _is_draft(doc: Document | None) -> bool:
+    return doc is not None and isinstance(doc.data, dict) and doc.data.get("draft") is True
 
 
 def _questions(sources: Sources) -> Iterator[str]:
@@ -429,7 +438,8 @@ def field_problems(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer)
         findings = html_findings(field.text, policy)  # Markdown would make plain text of it
     else:
         pages = field.pages if field.markdown else ()  # other texts are shown as text
-        findings = html_findings(str(renderer.html(field.text)), policy, pages)
+        shown = dataclasses.replace(policy, drafts=()) if field.draft else policy
+        findings = html_findings(str(renderer.html(field.text)), shown, pages)
     if not field.markdown:
         findings += html_findings(field.text, policy)
     return sorted(set(too_complex + _locate(field, findings)))
@@ -448,6 +458,7 @@ def source_problems(
         served_path=renderer.served_path,
         incidents=tuple(incident.folder for incident in sources.incidents),
         questions=tuple(_questions(sources)),
+        drafts=tuple(i.folder for i in sources.incidents if _is_draft(i.incident)),
     )
     problems: list[Problem] = []
     brackets: Counter[str] = Counter()
