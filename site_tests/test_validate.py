@@ -251,7 +251,7 @@ def test_schemas_and_model_share_their_vocabularies() -> None:
 
 
 def test_libyaml_reads_every_source_as_pyyaml_does(example_repo: Path) -> None:
-    from vigie.sources import load
+    from vigie.sources import yamldoc as load
 
     files = sorted(example_repo.rglob("*.yml")) + sorted(example_repo.rglob("*.md"))
     assert len(files) > 10

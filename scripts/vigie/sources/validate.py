@@ -8,6 +8,7 @@ here, where every verdict is gathered.
 
 from __future__ import annotations
 
+from functools import reduce
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -39,7 +40,6 @@ from vigie.model import (
 )
 from vigie.sources import breach, placeholders, safety
 from vigie.sources.dates import parse_datetime
-from vigie.sources.load import MAX_UPDATES
 from vigie.sources.structure import structure_problems
 
 if TYPE_CHECKING:
@@ -161,7 +161,8 @@ class _Checker:
                 fields[name] = _text(given[name])
         for name in ("consequences", "planned_measures"):
             if name in given:
-                fields[name] = tuple(v for v in _list(given[name]) if isinstance(v, str))
+                values = given[name] if isinstance(given[name], list) else []
+                fields[name] = tuple(v for v in values if isinstance(v, str))
         for name in ("controller", "processor"):
             if name in given:
                 fields[name] = self.party(doc, "breach", name)
@@ -247,7 +248,8 @@ class _Checker:
             breach=tuple(sorted(self.breach(doc).items())),
         )
         corrections = []
-        for index, item in enumerate(_list(data.get("corrections"))):
+        listed = data.get("corrections")
+        for index, item in enumerate(listed if isinstance(listed, list) else []):
             correction_date = self.date(doc, "corrections", index, "date")
             if correction_date and isinstance(item, dict) and isinstance(item.get("reason"), str):
                 corrections.append(Correction(correction_date, item["reason"]))
@@ -308,8 +310,6 @@ class _Checker:
         published = sorted(
             (u for u in updates if u is not None and not u.draft), key=lambda u: u.date
         )
-        if sources.update_files > MAX_UPDATES:  # updates unread: judging the notice is moot
-            return None
         self._check_timeline(sources, started, resolved, published)
         if data.get("kind") == Kind.DATA_BREACH and data.get("draft") is not True:
             self._check_breach_notice(doc, initial, published)
@@ -377,16 +377,13 @@ class _Checker:
     def _check_breach_notice(
         self, doc: Document, initial: NoticeState, published: list[Update]
     ) -> None:
-        state = initial
-        for update in published:
-            state = apply_update(state, update)
+        state = reduce(apply_update, published, initial)
         fallback = doc.key_line("breach") if "breach" in (doc.data or {}) else doc.line("kind")
         for element, field in breach.missing_elements(state):
             keys = field.split(".")
             line = doc.key_line(*keys) if _get(doc.data, tuple(keys)) is not None else fallback
             self.report(doc, line, msg.BREACH_MISSING.format(element=msg.BREACH_ELEMENTS[element]))
-        late = breach.late_cnil_notification(state)
-        if late:
+        if late := breach.late_cnil_notification(state):
             notification, hours = late
             path, line = self.authority_lines[notification]
             self.warnings.append(Problem(path, line, msg.LATE_CNIL.format(hours=hours)))
@@ -453,16 +450,8 @@ def _get(data: Any, keys: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _within(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(f"{folder}/")
-
-
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 def validate(
@@ -494,8 +483,9 @@ def validate(
             claimed.setdefault(declared, f"{incident_sources.path}/incident.yml")
         if incident is not None:
             incidents.append(incident)
-        elif not any(_within(p.path, incident_sources.path) for p in checker.problems):
-            # Never silently: a folder is published, a draft, or an error.
+        elif not any(
+            f"{p.path}/".startswith(f"{incident_sources.path}/") for p in checker.problems
+        ):
             checker.report(f"{incident_sources.path}/incident.yml", 1, msg.INCIDENT_DROPPED)
     faq = checker.faq(sources.faq, None)
     if sources.faq is not None:
