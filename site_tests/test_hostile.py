@@ -7,6 +7,7 @@ nesting, symbolic links); a Hypothesis property mutates the example incidents at
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -340,6 +341,27 @@ def test_an_incident_emptied_to_comments_stops_check_and_build(
     assert errors[0] == f"{rel}:1: {SHAPE_INCIDENT}rien (vide ou seulement des commentaires)"
     assert not any("Traceback" in line for line in errors)
     assert not (repo / "site").exists()
+
+
+def test_an_incident_dropped_without_a_problem_is_an_error(tmp_path: Path) -> None:
+    # The safety net: should a reader ever return no data and no problem, the folder is
+    # still an error, never a notice missing from the site.
+    repo = hostile_repo(tmp_path, {})
+    _, site_settings, incidents_dir = load_site(repo / "mkdocs.yml")
+    sources = load_sources(repo, incidents_dir, site_settings.pages_dir)
+    essai = next(s for s in sources.incidents if s.folder == "essai")
+    empty = dataclasses.replace(essai.incident, data=None)
+    others = tuple(s for s in sources.incidents if s is not essai)
+    hollow = dataclasses.replace(
+        sources, incidents=(*others, dataclasses.replace(essai, incident=empty))
+    )
+    with pytest.raises(SourceError) as error:
+        validate(hollow, site_settings)
+    assert [str(problem) for problem in error.value.problems] == [
+        "incidents/essai/incident.yml:1: cet incident ne serait pas publié et aucune autre "
+        "erreur ne dit pourquoi : corrigez incident.yml, ou mettez « draft: true » pour un "
+        "brouillon"
+    ]
 
 
 # Whole YAML documents of any shape, for every source kind: pass or `path:line` problems,
