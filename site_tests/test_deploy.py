@@ -34,8 +34,8 @@ from bs4 import BeautifulSoup
 
 from conftest import copy_repo, run_vigie, tree_bytes
 from vigie import cli
-from vigie import messages as msg
 from vigie.publish import deploy, hosting, manifest
+from vigie.publish import messages as publish_msg
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -526,7 +526,7 @@ def test_a_deploy_killed_midway_leaves_current_whole_and_the_next_one_cleans_up(
     os.symlink(f"releases/{leftovers[0]}", target / "current.tmp-4242")
     result = deploy_cli(builds.repo, builds.b, target)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[0] == msg.DEPLOY_CLEANED.format(
+    assert result.stdout.splitlines()[0] == publish_msg.DEPLOY_CLEANED.format(
         names=f"releases/{leftovers[0]}, current.tmp-4242"
     )
     assert sorted(p.name for p in target.iterdir()) == [".vigie-lock", "current", "releases"]
@@ -549,7 +549,7 @@ def test_deploy_refuses_a_failed_or_altered_build_with_the_reason(
     result = deploy_cli(builds.repo, failed, target)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        msg.DEPLOY_UNVERIFIED.format(site_dir=failed),
+        publish_msg.DEPLOY_UNVERIFIED.format(site_dir=failed),
         "  manquant : version.json (aucun manifeste : impossible de vérifier)",
     ]
     altered = tmp_path / "altered"
@@ -559,7 +559,7 @@ def test_deploy_refuses_a_failed_or_altered_build_with_the_reason(
     assert result.returncode == 1
     assert result.stderr.splitlines()[1:] == ["  modifié : faq/index.html"]
     result = deploy_cli(builds.repo, tmp_path / "absent", target)
-    assert result.stderr.strip() == msg.DEPLOY_NO_SITE.format(site_dir=tmp_path / "absent")
+    assert result.stderr.strip() == publish_msg.DEPLOY_NO_SITE.format(site_dir=tmp_path / "absent")
     assert "Traceback" not in result.stderr
     assert live(target) == before
     assert [r.name for r in deploy.releases(target)] == [before]
@@ -572,7 +572,7 @@ def test_a_second_deploy_at_the_same_time_is_refused(builds: Builds, tmp_path: P
         fcntl.flock(held, fcntl.LOCK_EX)
         result = deploy_cli(builds.repo, builds.a, target)
     assert result.returncode == 1
-    assert result.stderr.strip() == msg.DEPLOY_LOCKED.format(path=target)
+    assert result.stderr.strip() == publish_msg.DEPLOY_LOCKED.format(path=target)
     assert not (target / "current").exists()
 
 
@@ -599,34 +599,34 @@ def test_releases_rollback_and_keep(
     assert names[0].rsplit("-", 1)[1] == names[2].rsplit("-", 1)[1]  # same build, same hash
     assert [r.name for r in deploy.releases(target)] == names[:0:-1]  # the oldest was pruned
     listing = vigie_here(capsys, builds.repo, "releases", str(target)).stdout.splitlines()
-    assert listing[0] == msg.RELEASES_HEADER.format(path=target)
+    assert listing[0] == publish_msg.RELEASES_HEADER.format(path=target)
     assert listing[1].startswith(f"* {names[3]}   commit {builds.commit_b} du 2024-02-21T09:00")
-    assert listing[1].endswith(msg.RELEASE_LIVE)
+    assert listing[1].endswith(publish_msg.RELEASE_LIVE)
     assert listing[2].startswith(f"  {names[2]}   commit {builds.commit_a} du ")
 
     def rollback(*args: str) -> subprocess.CompletedProcess[str]:
         return vigie_here(capsys, builds.repo, "rollback", str(target), *args)
 
     result = rollback()
-    assert result.stdout.strip() == msg.ROLLBACK_OK.format(name=names[2], previous=names[3])
+    assert result.stdout.strip() == publish_msg.ROLLBACK_OK.format(name=names[2], previous=names[3])
     assert rollback().returncode == 0
     assert live(target) == names[1]
     result = rollback()
     assert (result.returncode, result.stderr.strip()) == (
         1,
-        msg.ROLLBACK_NO_OLDER.format(name=names[1]),
+        publish_msg.ROLLBACK_NO_OLDER.format(name=names[1]),
     )
     assert rollback("--to", builds.commit_a).returncode == 0
     assert live(target) == names[2]
     assert rollback("--to", names[3][:19]).returncode == 0
     assert live(target) == names[3]
     result = rollback("--to", names[3])
-    assert result.stdout.strip() == msg.ROLLBACK_ALREADY.format(name=names[3])
+    assert result.stdout.strip() == publish_msg.ROLLBACK_ALREADY.format(name=names[3])
     # A fifth deploy: now two releases of commit A are kept, and --to must be told which.
     assert deploy_here(builds.a).returncode == 0
     names.append(live(target))
     result = rollback("--to", builds.commit_a)
-    assert result.stderr.strip() == msg.ROLLBACK_AMBIGUOUS.format(
+    assert result.stderr.strip() == publish_msg.ROLLBACK_AMBIGUOUS.format(
         wanted=builds.commit_a, names=f"{names[4]}, {names[2]}"
     )
     result = rollback("--to", "inconnue")
@@ -636,7 +636,7 @@ def test_releases_rollback_and_keep(
     result = rollback("--to", names[3])
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        msg.ROLLBACK_UNVERIFIED.format(name=names[3]),
+        publish_msg.ROLLBACK_UNVERIFIED.format(name=names[3]),
         "  modifié : faq/index.html",
     ]
     assert live(target) == names[4]
@@ -714,7 +714,9 @@ def test_deploy_git_publishes_one_commit_per_version_without_touching_the_checko
     assert log[0].split("|")[1] == log[1].split("|")[0]  # one more commit, on the first
     assert f"version {builds.commit_b} du " in log[0]
     result = publish(builds.b)
-    assert result.stdout.strip() == msg.DEPLOY_GIT_UNCHANGED.format(branch="gh-pages", remote=bare)
+    assert result.stdout.strip() == publish_msg.DEPLOY_GIT_UNCHANGED.format(
+        branch="gh-pages", remote=bare
+    )
     assert len(bare_git(bare, "log", "--format=%H", "gh-pages").splitlines()) == 2
     assert checkout_state() == before
 

@@ -18,6 +18,7 @@ from vigie import messages as msg
 from vigie.derive import publication_time, scheduled_updates, site_view
 from vigie.model import Kind, Status
 from vigie.publish import deploy, hosting, manifest
+from vigie.publish import messages as publish_msg
 from vigie.sources import guard as guard_module
 from vigie.sources import workflow
 from vigie.sources.dates import parse_datetime
@@ -121,9 +122,9 @@ def verify(location: str) -> int:
     for difference in differences:
         print(difference, file=sys.stderr)
     if differences:
-        print(msg.VERIFY_FAILED.format(count=len(differences)), file=sys.stderr)
+        print(publish_msg.VERIFY_FAILED.format(count=len(differences)), file=sys.stderr)
         return 1
-    print(msg.VERIFY_OK.format(count=manifest.listed_count(target)))
+    print(publish_msg.VERIFY_OK.format(count=manifest.listed_count(target)))
     return 0
 
 
@@ -141,19 +142,19 @@ def deploy_dir(site_dir: Path, target: Path, keep: int) -> int:
     except deploy.DeployError as error:
         return _refused(error)
     if done.cleaned:
-        print(msg.DEPLOY_CLEANED.format(names=", ".join(done.cleaned)))
+        print(publish_msg.DEPLOY_CLEANED.format(names=", ".join(done.cleaned)))
     current = target / deploy.CURRENT
     print(
-        msg.DEPLOY_OK.format(
+        publish_msg.DEPLOY_OK.format(
             name=done.release.name, current=current, files=done.files, seconds=done.seconds
         )
     )
     if done.previous:
-        print(msg.DEPLOY_PREVIOUS.format(name=done.previous, path=target))
+        print(publish_msg.DEPLOY_PREVIOUS.format(name=done.previous, path=target))
     if done.pruned:
-        print(msg.DEPLOY_PRUNED.format(keep=keep, names=", ".join(done.pruned)))
+        print(publish_msg.DEPLOY_PRUNED.format(keep=keep, names=", ".join(done.pruned)))
     if done.policy_changed:
-        print(msg.DEPLOY_POLICY_CHANGED, file=sys.stderr)
+        print(publish_msg.DEPLOY_POLICY_CHANGED, file=sys.stderr)
     return 0
 
 
@@ -164,9 +165,9 @@ def rollback(target: Path, to: str | None) -> int:
     except deploy.DeployError as error:
         return _refused(error)
     if release.name == previous:
-        print(msg.ROLLBACK_ALREADY.format(name=release.name))
+        print(publish_msg.ROLLBACK_ALREADY.format(name=release.name))
     else:
-        print(msg.ROLLBACK_OK.format(name=release.name, previous=previous or "aucune"))
+        print(publish_msg.ROLLBACK_OK.format(name=release.name, previous=previous or "aucune"))
     return 0
 
 
@@ -177,16 +178,16 @@ def list_releases(target: Path) -> int:
     except deploy.DeployError as error:
         return _refused(error)
     if not found:
-        print(msg.RELEASES_EMPTY.format(path=target))
+        print(publish_msg.RELEASES_EMPTY.format(path=target))
         return 0
-    print(msg.RELEASES_HEADER.format(path=target))
+    print(publish_msg.RELEASES_HEADER.format(path=target))
     for release in found:
-        line = msg.RELEASE_LINE.format(
+        line = publish_msg.RELEASE_LINE.format(
             mark="*" if release.live else " ",
             name=release.name,
             commit=release.commit or "hors git",
             date=f" du {release.commit_date}" if release.commit_date else "",
-            live=msg.RELEASE_LIVE if release.live else "",
+            live=publish_msg.RELEASE_LIVE if release.live else "",
         )
         print(line)
     return 0
@@ -199,10 +200,10 @@ def deploy_git(site_dir: Path, remote: str, branch: str, cname: str | None, root
     except deploy.DeployError as error:
         return _refused(error)
     if done.commit is None:
-        print(msg.DEPLOY_GIT_UNCHANGED.format(branch=branch, remote=remote))
+        print(publish_msg.DEPLOY_GIT_UNCHANGED.format(branch=branch, remote=remote))
     else:
         print(
-            msg.DEPLOY_GIT_OK.format(
+            publish_msg.DEPLOY_GIT_OK.format(
                 branch=branch, remote=remote, commit=done.commit[:12], message=done.message
             )
         )
@@ -217,7 +218,7 @@ def nginx_config(
         live = Path(root)
         site_dir = live if (live / manifest.MANIFEST).is_file() else config_file.parent / "site"
     if not (site_dir / manifest.MANIFEST).is_file():
-        print(msg.NGINX_NO_SITE.format(site_dir=site_dir), file=sys.stderr)
+        print(publish_msg.NGINX_NO_SITE.format(site_dir=site_dir), file=sys.stderr)
         return 1
     read = pipeline.settings(config_file)
     if read.settings is None or read.problems:  # the server block is made from site_url
@@ -380,20 +381,20 @@ def _now_or(value: str | None) -> datetime:
         return datetime.now(tz=UTC)
     parsed, error = parse_datetime(value)
     if error or parsed is None:
-        raise workflow.WorkflowError(msg.NEW_BAD_DATE.format(value=value, reason=error))
+        raise workflow.WorkflowError(workflow.NEW_BAD_DATE.format(value=value, reason=error))
     return parsed
 
 
 def _write_new(root: Path, files: list[workflow.NewFile]) -> None:
     for new in files:
         if (root / new.path).exists():
-            raise workflow.WorkflowError(msg.NEW_FILE_EXISTS.format(path=new.path))
+            raise workflow.WorkflowError(workflow.NEW_FILE_EXISTS.format(path=new.path))
     for new in files:
         (root / new.path).parent.mkdir(parents=True, exist_ok=True)
         with (root / new.path).open("x", encoding="utf-8") as out:  # never overwrite
             out.write(new.text)
-        print(msg.NEW_CREATED.format(path=new.path))
-    print(msg.NEW_NEXT)
+        print(workflow.NEW_CREATED.format(path=new.path))
+    print(workflow.NEW_NEXT)
 
 
 def new(config_file: Path, args: argparse.Namespace) -> int:
@@ -407,12 +408,12 @@ def new(config_file: Path, args: argparse.Namespace) -> int:
     if args.what == "incident":
         if args.id in known:
             folder = f"{incidents_dir}/{args.id}/"
-            raise workflow.WorkflowError(msg.NEW_EXISTS.format(id=args.id, path=folder))
+            raise workflow.WorkflowError(workflow.NEW_EXISTS.format(id=args.id, path=folder))
         files = workflow.incident_files(args.id, Kind(args.kind), incidents_dir, settings, when)
     else:
         if args.id not in known:
             raise workflow.WorkflowError(
-                msg.NEW_UNKNOWN_INCIDENT.format(id=args.id, known=", ".join(known) or "aucun")
+                workflow.NEW_UNKNOWN_INCIDENT.format(id=args.id, known=", ".join(known) or "aucun")
             )
         status = args.status or workflow.current_status(root, incidents_dir, args.id)
         status = Status(status) if status else Status.INVESTIGATING
@@ -446,11 +447,11 @@ def install_hooks(config_file: Path, force: bool) -> int:
         raise workflow.WorkflowError(msg.GUARD_NOT_GIT.format(root=root))
     hook = (root / hooks.stdout.strip() / "pre-commit").resolve()
     if hook.exists() and hook.read_text(encoding="utf-8") != workflow.HOOK and not force:
-        raise workflow.WorkflowError(msg.HOOK_EXISTS.format(path=hook))
+        raise workflow.WorkflowError(workflow.HOOK_EXISTS.format(path=hook))
     hook.parent.mkdir(parents=True, exist_ok=True)
     hook.write_text(workflow.HOOK, encoding="utf-8")
     hook.chmod(0o755)
-    print(msg.HOOK_INSTALLED.format(path=hook))
+    print(workflow.HOOK_INSTALLED.format(path=hook))
     return 0
 
 

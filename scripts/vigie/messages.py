@@ -293,13 +293,13 @@ LINK_RELATIVE = (
 )
 LINK_NO_INCIDENT = "lien « {url} » : aucun incident « {id} » dans le site{hint}"
 KNOWN_INCIDENTS = " ; incidents : {allowed}"
-LINK_NO_INCIDENTS_PAGE = (
-    "lien « {url} » : le site n'a pas de page à cette adresse ; "
-    "la liste des incidents est « /history/ »"
-)
 LINK_DRAFT_INCIDENT = (
     "lien « {url} » : l'incident « {id} » est un brouillon, ce lien ne mènerait nulle part : "
     "publiez-le d'abord, ou écrivez ce texte en brouillon lui aussi"
+)
+LINK_NO_INCIDENTS_PAGE = (
+    "lien « {url} » : le site n'a pas de page à cette adresse ; "
+    "la liste des incidents est « /history/ »"
 )
 LINK_NO_QUESTION = "lien « {url} » : aucune question « {anchor} » sur la page /faq/{hint}"
 KNOWN_QUESTIONS = " ; questions : {allowed}"
@@ -448,9 +448,6 @@ PUBLIC_INCIDENT_GONE = (
     "mise à jour qui dit pourquoi (README « Versions, corrections et vérification »)"
 )
 
-# Verify
-VERIFY_OK = "Copie conforme au manifeste ({count} fichiers)."
-VERIFY_FAILED = "{count} différence(s) avec le manifeste."
 
 # Personal-data breach notices (GDPR art. 33 and 34)
 BREACH_MISSING = "avis de violation de données incomplet (RGPD art. 34) : il manque {element}"
@@ -485,68 +482,6 @@ DUPLICATE_COMMUNICATION = (
     "précisez l'heure de chacun"
 )
 
-# Deploy and rollback (deploy.py)
-DEPLOY_NO_SITE = (
-    "rien à déployer : le dossier {site_dir} n'existe pas ; construisez d'abord le site "
-    "(make build)"
-)
-DEPLOY_UNVERIFIED = (
-    "déploiement refusé : {site_dir} ne correspond pas à son manifeste version.json "
-    "(construction échouée, interrompue ou modifiée depuis) ; reconstruisez le site "
-    "(make build). Différences :"
-)
-DEPLOY_COPY_UNVERIFIED = (
-    "la copie dans {path} ne correspond pas au manifeste (disque plein ?) : elle est "
-    "supprimée et rien n'a changé en ligne. Différences :"
-)
-DEPLOY_CURRENT_NOT_LINK = (
-    "{current} existe mais n'est pas un lien symbolique : déplacez-le ; Vigie y met un lien "
-    "vers la version en ligne"
-)
-DEPLOY_LOCKED = (
-    "un autre déploiement ou retour arrière est en cours dans {path} : réessayez quand il "
-    "sera terminé"
-)
-DEPLOY_BAD_KEEP = "--keep doit valoir au moins 1 (la version en ligne est toujours gardée)"
-DEPLOY_PAUSE = "{env} : pause de {seconds} s avant la mise en ligne (réservé aux tests)"
-DEPLOY_OK = (
-    "Version {name} en ligne : {current} → releases/{name} ({files} fichiers, {seconds:.2f} s)."
-)
-DEPLOY_PREVIOUS = "Version précédente : {name} (retour arrière : vigie rollback {path})."
-DEPLOY_CLEANED = "Restes d'un déploiement interrompu supprimés : {names}."
-DEPLOY_PRUNED = "Anciennes versions supprimées (les {keep} plus récentes sont gardées) : {names}."
-DEPLOY_POLICY_CHANGED = (
-    "Attention : la politique de sécurité (Content-Security-Policy) de cette version diffère "
-    "de la précédente. Si nginx sert le site, régénérez sa configuration (vigie nginx-config) "
-    "et rechargez nginx, sinon les navigateurs bloqueront les scripts de la page."
-)
-ROLLBACK_NO_RELEASES = "aucune version déployée dans {path} : rien vers quoi revenir"
-ROLLBACK_NO_LIVE = (
-    "aucune version en ligne dans {path} : choisissez-en une avec --to (liste : vigie releases)"
-)
-ROLLBACK_NO_OLDER = "aucune version plus ancienne que la version en ligne ({name})"
-ROLLBACK_UNKNOWN = "aucune version ne correspond à « {wanted} » ; versions disponibles : {names}"
-ROLLBACK_AMBIGUOUS = "« {wanted} » désigne plusieurs versions : {names} ; donnez le nom complet"
-ROLLBACK_UNVERIFIED = (
-    "retour refusé : la version {name} ne correspond plus à son manifeste (modifiée sur le "
-    "serveur ?) ; rien n'a changé en ligne. Différences :"
-)
-ROLLBACK_OK = "Version {name} de nouveau en ligne (avant : {previous})."
-ROLLBACK_ALREADY = "La version {name} est déjà en ligne : rien n'a changé."
-RELEASES_HEADER = "Versions déployées dans {path}, de la plus récente à la plus ancienne :"
-RELEASES_EMPTY = "Aucune version déployée dans {path}."
-RELEASE_LINE = "{mark} {name}   commit {commit}{date}{live}"
-RELEASE_LIVE = "   ← en ligne"
-DEPLOY_GIT_MESSAGE = "Site : version {version} du {date} (manifeste {manifest})"
-DEPLOY_GIT_FAILED = "échec de git {what} : rien n'a été publié. Détail :"
-DEPLOY_GIT_OK = "Publié sur la branche {branch} de {remote} : commit {commit}, « {message} »."
-DEPLOY_GIT_UNCHANGED = (
-    "La branche {branch} de {remote} contient déjà exactement ce site : aucun commit ajouté."
-)
-NGINX_NO_SITE = (
-    "aucun site construit dans {site_dir} : construisez-le (make build) ou donnez son dossier "
-    "avec --site-dir"
-)
 
 # Scaffolding (vigie new) and staff workflow
 TO_COMPLETE = "à compléter : {what}"
@@ -562,20 +497,3 @@ PLANNED_END_BEFORE_START = (
 )
 SCHEDULED_HEADER = "Publication programmée (un build après cette date la publiera) :"
 SCHEDULED_LINE = "  {date} : {path} ({title})"
-NEW_BAD_ID = (
-    "identifiant invalide « {id} » : lettres minuscules sans accent, chiffres et tirets "
-    "(exemple : 2024-07-panne-espace-adherent)"
-)
-NEW_EXISTS = "l'incident « {id} » existe déjà ({path}) : choisissez un autre identifiant"
-NEW_UNKNOWN_INCIDENT = "incident inconnu « {id} » ; incidents existants : {known}"
-NEW_FILE_EXISTS = (
-    "{path} existe déjà : rien n'a été écrit (attendez une minute ou changez le titre)"
-)
-NEW_CREATED = "Créé : {path}"
-NEW_NEXT = "Remplacez chaque [[à compléter : …]], puis lancez « make check »."
-NEW_BAD_DATE = "date invalide « {value} » : {reason}"
-HOOK_INSTALLED = "Crochet installé : {path} (vigie check avant chaque commit)."
-HOOK_EXISTS = (
-    "{path} existe déjà et n'est pas celui de Vigie : rien n'a été écrit "
-    "(relancez avec --force pour le remplacer)"
-)

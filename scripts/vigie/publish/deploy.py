@@ -34,8 +34,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vigie import messages as msg
 from vigie.publish import hosting, manifest
+from vigie.publish import messages as msg
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -275,7 +275,11 @@ def _check_built(site_dir: Path) -> None:
 def _pause_for_tests() -> None:
     seconds = float(os.environ.get(PAUSE_ENV) or 0)
     if seconds > 0:
-        print(msg.DEPLOY_PAUSE.format(env=PAUSE_ENV, seconds=seconds), file=sys.stderr, flush=True)
+        print(
+            msg.DEPLOY_PAUSE.format(env=PAUSE_ENV, seconds=seconds),
+            file=sys.stderr,
+            flush=True,
+        )
         time.sleep(seconds)
 
 

@@ -12,7 +12,6 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from vigie import french
-from vigie import messages as msg
 from vigie.model import Kind, Status
 from vigie.sources.load import SLUG, parse_yaml, read_text
 
@@ -22,6 +21,25 @@ if TYPE_CHECKING:
 
     from vigie.derive import SiteView
     from vigie.model import Settings, Update
+
+# What `vigie new` and `vigie install-hooks` tell staff.
+NEW_BAD_ID = (
+    "identifiant invalide « {id} » : lettres minuscules sans accent, chiffres et tirets "
+    "(exemple : 2024-07-panne-espace-adherent)"
+)
+NEW_EXISTS = "l'incident « {id} » existe déjà ({path}) : choisissez un autre identifiant"
+NEW_UNKNOWN_INCIDENT = "incident inconnu « {id} » ; incidents existants : {known}"
+NEW_FILE_EXISTS = (
+    "{path} existe déjà : rien n'a été écrit (attendez une minute ou changez le titre)"
+)
+NEW_CREATED = "Créé : {path}"
+NEW_NEXT = "Remplacez chaque [[à compléter : …]], puis lancez « make check »."
+NEW_BAD_DATE = "date invalide « {value} » : {reason}"
+HOOK_INSTALLED = "Crochet installé : {path} (vigie check avant chaque commit)."
+HOOK_EXISTS = (
+    "{path} existe déjà et n'est pas celui de Vigie : rien n'a été écrit "
+    "(relancez avec --force pour le remplacer)"
+)
 
 UPDATE_TITLE_PLACEHOLDER = "[[à compléter : titre court de la mise à jour]]"
 FIRST_UPDATE_TITLE = "Première information"
@@ -79,7 +97,7 @@ def incident_files(
 ) -> list[NewFile]:
     """The files of a new incident of `kind`, from its French template."""
     if not SLUG.match(incident_id):
-        raise WorkflowError(msg.NEW_BAD_ID.format(id=incident_id))
+        raise WorkflowError(NEW_BAD_ID.format(id=incident_id))
     stamp = now.isoformat(timespec="seconds")
     folder = f"{incidents_dir}/{incident_id}"
     incident = _template(f"incident-{kind.value}.yml").format(
