@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import subprocess
 import threading
 import urllib.error
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
@@ -1036,6 +1037,271 @@ def test_check_without_a_reference_compares_with_the_upstream(tmp_path: Path) ->
     _commit(root, "Autre chose")  # HEAD~1 holds the change already
     assert _check(root, None) == [f"{FIRST}:6: {_changed('texte')}"]
     assert _check(root, "HEAD~1") == []
+
+
+# --- guard: what is public (plain vigie check and vigie build) ------------------------------
+
+LATER = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)  # "now" for check_public
+
+
+def _public_changed(what: str, where: str) -> str:
+    return (
+        f"{what} d'une mise à jour publiée modifié sans correction (version publique : {where}) : "
+        "ajoutez une entrée à corrections (date, reason) qui dit publiquement ce qui a changé"
+    )
+
+
+def _public_deleted(where: str) -> str:
+    return (
+        f"mise à jour publiée supprimée (version publique : {where}) : une mise à jour publiée "
+        "reste en ligne ; remettez le fichier, puis corrigez-le avec une entrée à corrections "
+        "(date, reason) ou publiez une nouvelle mise à jour"
+    )
+
+
+def _public_gone(where: str) -> str:
+    return (
+        f"incident publié supprimé, renommé ou vidé (version publique : {where}) : son dossier, "
+        "son identifiant et son incident.yml restent ; pour le retirer, publiez une dernière "
+        "mise à jour qui dit pourquoi (README « Versions, corrections et vérification »)"
+    )
+
+
+def _record_entry(slug: str, body: str = BODY, **fields: Any) -> dict[str, Any]:
+    entry = {
+        "id": slug,
+        "date": "2024-02-09T12:00:00+01:00",
+        "status": "investigating",
+        "corrections": 0,
+        "text_sha256": hashlib.sha256(body.encode("utf-8")).hexdigest(),
+    }
+    return entry | fields
+
+
+def _record(site: Path, document: Any) -> Path:
+    site.mkdir(parents=True, exist_ok=True)
+    (site / "published.json").write_text(
+        document if isinstance(document, str) else json.dumps(document), encoding="utf-8"
+    )
+    return site
+
+
+RECORD = {
+    "schema_version": 1,
+    "incidents": [
+        {
+            "id": "panne",
+            "updates": [
+                _record_entry("2024-02-09T1200-debut"),
+                _record_entry("2024-02-09T1400-suite", "Suite."),
+            ],
+        }
+    ],
+}
+
+
+def _public(root: Path, site: Path, now: datetime = LATER) -> list[str]:
+    return [str(p) for p in guard.check_public(root, load_sources(root), "incidents", site, now)]
+
+
+def test_with_no_public_version_anything_may_change(tmp_path: Path) -> None:
+    root = _published(tmp_path)
+    _write(root, FIRST, _update_text(body="Changé."))
+    (root / SECOND).unlink()
+    assert _public(root, root / "site") == []
+
+
+def test_the_last_build_record_holds_each_published_update(tmp_path: Path) -> None:
+    root = _published(tmp_path)
+    site = _record(root / "site", RECORD)
+    assert _public(root, site) == []
+    _write(
+        root,
+        FIRST,
+        _update_text(date="2024-02-09T12:05:00+01:00", status="identified", body="Autre."),
+    )
+    where = "site/published.json"
+    assert _public(root, site) == [
+        f"{FIRST}:2: {_public_changed('date', where)}",
+        f"{FIRST}:3: {_public_changed('statut', where)}",
+        f"{FIRST}:6: {_public_changed('texte', where)}",  # the record knows no line: the first
+    ]
+    renamed = "incidents/panne/updates/2024-02-09T1400-suite-bis.md"
+    (root / SECOND).rename(root / renamed)
+    _write(root, FIRST, _update_text())
+    assert _public(root, site) == [
+        f"{SECOND}:1: mise à jour publiée renommée en {renamed} (version publique : {where}) : "
+        "son adresse ne doit pas changer ; rendez-lui son nom"
+    ]
+    (root / renamed).unlink()
+    assert _public(root, site) == [f"{SECOND}:1: {_public_deleted(where)}"]
+
+
+def test_a_record_outside_the_sources_is_named_by_its_full_path(tmp_path: Path) -> None:
+    root = _published(tmp_path)
+    site = _record(tmp_path / "ailleurs", RECORD)
+    (root / SECOND).unlink()
+    assert _public(root, site) == [f"{SECOND}:1: {_public_deleted(f'{site}/published.json')}"]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "{ pas du JSON",
+        [],
+        RECORD | {"schema_version": 2},
+        {"incidents": RECORD["incidents"]},
+        RECORD | {"incidents": {"panne": []}},
+        RECORD | {"incidents": ["panne"]},
+        RECORD | {"incidents": [{"id": 7, "updates": []}]},
+        RECORD | {"incidents": [{"updates": []}]},
+        RECORD | {"incidents": [{"id": "panne", "updates": {}}]},
+        RECORD | {"incidents": [{"id": "panne"}]},
+        RECORD | {"incidents": [{"id": "panne", "updates": ["2024-02-09T1200-debut"]}]},
+    ],
+    ids=[
+        "not-json",
+        "not-a-mapping",
+        "another-schema",
+        "no-schema",
+        "incidents-not-a-list",
+        "incident-not-a-mapping",
+        "id-not-text",
+        "no-id",
+        "updates-not-a-list",
+        "no-updates",
+        "update-not-a-mapping",
+    ],
+)
+def test_a_record_vigie_did_not_write_is_no_public_version(tmp_path: Path, document: Any) -> None:
+    root = _published(tmp_path)
+    site = _record(root / "site", document)
+    (root / SECOND).unlink()
+    assert guard.read_record(site, "incidents") is None
+    assert _public(root, site) == []
+
+
+def test_a_record_entry_vigie_did_not_write_is_left_out(tmp_path: Path) -> None:
+    good = _record_entry("2024-02-09T1200-debut", corrections="2")
+    bad = [
+        {k: v for k, v in _record_entry("a").items() if k != "status"},
+        _record_entry("b", date="demain"),
+        _record_entry("c", corrections="deux"),
+        _record_entry("d", date=None),
+        {k: v for k, v in _record_entry("e").items() if k != "text_sha256"},
+    ]
+    document = {"schema_version": 1, "incidents": [{"id": "panne", "updates": [*bad, good]}]}
+    published, incidents = guard.read_record(_record(tmp_path, document), "evenements")
+    path = "evenements/panne/updates/2024-02-09T1200-debut.md"
+    assert published == {
+        path: guard.PublishedUpdate(
+            path,
+            datetime(2024, 2, 9, 12, 0, tzinfo=WINTER),
+            "investigating",
+            None,
+            2,
+            hashlib.sha256(BODY.encode("utf-8")).hexdigest(),
+        )
+    }
+    assert incidents == frozenset({"panne"})
+
+
+def test_an_incident_removed_or_emptied_is_refused_once(tmp_path: Path) -> None:
+    root = _published(tmp_path)
+    site = _record(root / "site", RECORD)
+    _write(root, "incidents/panne/incident.yml", "")
+    assert _public(root, site) == [
+        f"incidents/panne/incident.yml:1: {_public_gone('site/published.json')}"
+    ]
+
+
+def test_a_published_update_turned_back_into_a_draft_is_refused_at_its_draft_line(
+    tmp_path: Path,
+) -> None:
+    root = _published(tmp_path)
+    site = _record(root / "site", RECORD)
+    _write(root, FIRST, _update_text(body="Changé.", extra="draft: true\n"))
+    assert _public(root, site) == [
+        f"{FIRST}:5: mise à jour publiée redevenue brouillon (version publique : "
+        "site/published.json) : elle quitterait le site en silence ; retirez « draft: true » "
+        "(pour changer son texte : une entrée à corrections)"
+    ]
+    assert _check(root) == [
+        f"{FIRST}:5: mise à jour déjà publiée redevenue brouillon : elle quitterait le site en "
+        "silence ; retirez « draft: true » (pour changer son texte : une entrée à corrections)"
+    ]
+
+
+def _with_upstream(tmp_path: Path, files: dict[str, str] | None = None) -> tuple[Path, str]:
+    """A repository whose branch tracks `amont`, where the incident was first published."""
+    root = _published(tmp_path, files)
+    first = git(root, "rev-parse", "HEAD")
+    git(root, "branch", "-q", "amont", first)
+    git(root, "branch", "-q", "--set-upstream-to=amont")
+    return root, first
+
+
+def test_the_upstream_branch_knows_the_changed_line(tmp_path: Path) -> None:
+    root, first = _with_upstream(tmp_path)
+    _write(root, FIRST, _update_text(body="Ligne un.\nLigne 2.\nLigne trois."))
+    _commit(root, "Jamais poussé")  # committed, never pushed: still public upstream
+    where = f"branche amont amont, commit {first[:12]}"
+    assert _public(root, root / "site") == [f"{FIRST}:7: {_public_changed('texte', where)}"]
+
+
+def test_what_only_the_record_saw_is_told_by_the_record_and_each_change_once(
+    tmp_path: Path,
+) -> None:
+    root, first = _with_upstream(tmp_path)
+    third = "incidents/panne/updates/2024-02-10T0900-fin.md"
+    site = _record(
+        root / "site",
+        {
+            "schema_version": 1,
+            "incidents": [
+                {
+                    "id": "panne",
+                    "updates": [
+                        *RECORD["incidents"][0]["updates"],
+                        _record_entry("2024-02-10T0900-fin", "Fin."),
+                    ],
+                }
+            ],
+        },
+    )
+    _write(root, FIRST, _update_text(body="Changé."))
+    assert _public(root, site) == [
+        f"{FIRST}:6: {_public_changed('texte', f'branche amont amont, commit {first[:12]}')}",
+        f"{third}:1: {_public_deleted('site/published.json')}",
+    ]
+
+
+def test_an_upstream_without_a_common_commit_is_compared_by_its_tip(tmp_path: Path) -> None:
+    root = _published(tmp_path)
+    tip = git(root, "commit-tree", "HEAD^{tree}", "-m", "Autre histoire")
+    git(root, "branch", "-q", "autre", tip)
+    git(root, "branch", "-q", "--set-upstream-to=autre")
+    (root / SECOND).unlink()
+    assert _public(root, root / "site") == [
+        f"{SECOND}:1: {_public_deleted(f'branche amont autre, commit {tip[:12]}')}"
+    ]
+
+
+def test_an_upstream_branch_gone_is_no_public_version(tmp_path: Path) -> None:
+    root, _ = _with_upstream(tmp_path)
+    git(root, "branch", "-q", "-D", "amont")
+    (root / SECOND).unlink()
+    assert _public(root, root / "site") == []
+
+
+def test_an_update_scheduled_after_now_upstream_is_not_public_yet(tmp_path: Path) -> None:
+    later = _update_text(date="2024-02-09T14:00:00+01:00", body="Suite.")
+    root, first = _with_upstream(tmp_path, {FIRST: _update_text(), SECOND: later})
+    (root / SECOND).unlink()
+    moment = datetime(2024, 2, 9, 13, 0, tzinfo=UTC)  # SECOND's date
+    assert _public(root, root / "site", moment - timedelta(seconds=1)) == []
+    where = f"branche amont amont, commit {first[:12]}"
+    assert _public(root, root / "site", moment) == [f"{SECOND}:1: {_public_deleted(where)}"]
 
 
 # --- known bugs, found by make mutate ------------------------------------------------------
