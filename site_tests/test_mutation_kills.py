@@ -1304,6 +1304,64 @@ def test_an_update_scheduled_after_now_upstream_is_not_public_yet(tmp_path: Path
     assert _public(root, root / "site", moment) == [f"{SECOND}:1: {_public_deleted(where)}"]
 
 
+def test_the_merge_base_is_public_not_the_upstream_tip(tmp_path: Path) -> None:
+    root, first = _with_upstream(tmp_path)
+    elsewhere = git(root, "commit-tree", f"{first}^{{tree}}", "-p", first, "-m", "Ailleurs")
+    git(root, "branch", "-q", "-f", "amont", elsewhere)  # upstream moved on, HEAD too
+    _write(root, FIRST, _update_text(body="Changé."))
+    _commit(root, "Jamais poussé")
+    where = f"branche amont amont, commit {first[:12]}"
+    assert _public(root, root / "site") == [f"{FIRST}:6: {_public_changed('texte', where)}"]
+
+
+def test_a_gone_incident_does_not_hide_the_next_ones_nor_a_draft_the_next_updates(
+    tmp_path: Path,
+) -> None:
+    root = _published(tmp_path)
+    gone = {"id": "fuite", "updates": [_record_entry("2024-01-02T0800-debut")]}
+    site = _record(root / "site", RECORD | {"incidents": [gone, *RECORD["incidents"]]})
+    _write(root, FIRST, _update_text(extra="draft: true\n"))
+    (root / SECOND).unlink()
+    where = "site/published.json"
+    assert _public(root, site) == [
+        f"incidents/fuite/incident.yml:1: {_public_gone(where)}",
+        f"{FIRST}:5: mise à jour publiée redevenue brouillon (version publique : {where}) : elle "
+        "quitterait le site en silence ; retirez « draft: true » (pour changer son texte : une "
+        "entrée à corrections)",
+        f"{SECOND}:1: {_public_deleted(where)}",
+    ]
+
+
+def test_without_git_the_sources_are_outside_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _published(tmp_path)
+    site = _record(root / "site", RECORD)
+    (root / SECOND).unlink()
+    monkeypatch.setenv("PATH", str(tmp_path / "vide"))
+    assert _public(root, site) == [f"{SECOND}:1: {_public_deleted('site/published.json')}"]
+    with pytest.raises(guard.HistoryError) as error:
+        _check(root)
+    assert str(error.value) == (
+        f"{root} n'est pas un dépôt git : impossible de comparer avec une révision"
+    )
+
+
+@pytest.mark.parametrize(
+    ("impact", "status", "text"),
+    [
+        (Impact.MAJOR, Status.IDENTIFIED, "Un incident majeur est identifié"),
+        (Impact.CRITICAL, Status.MONITORING, "Un incident critique est sous surveillance"),
+        (Impact.MINOR, Status.INVESTIGATING, "Un incident mineur est en cours"),
+        (Impact.MINOR, None, "Un incident mineur est en cours"),
+        (Impact.MAJOR, Status.RESOLVED, "Un incident majeur est en cours"),
+        (Impact.NONE, Status.INVESTIGATING, "Tous les services fonctionnent normalement"),
+    ],
+)
+def test_the_home_headline(impact: Impact, status: Status | None, text: str) -> None:
+    assert french.headline(impact, status) == text
+
+
 # --- known bugs, found by make mutate ------------------------------------------------------
 
 
