@@ -1347,6 +1347,16 @@ def test_without_git_the_sources_are_outside_a_repository(
     )
 
 
+def test_a_scheduled_update_upstream_hides_none_of_the_published_ones(tmp_path: Path) -> None:
+    planned = "incidents/annonce/updates/2024-03-05T0900-travaux.md"
+    files = {planned: _update_text(date="2024-03-05T09:00:00+01:00"), FIRST: _update_text()}
+    root, first = _with_upstream(tmp_path, files)
+    (root / FIRST).unlink()
+    (root / planned).unlink()  # never public: it may go
+    where = f"branche amont amont, commit {first[:12]}"
+    assert _public(root, root / "site") == [f"{FIRST}:1: {_public_deleted(where)}"]
+
+
 @pytest.mark.parametrize(
     ("impact", "status", "text"),
     [
