@@ -31,8 +31,8 @@ def spoken(root: ET.Element) -> str:
 def test_site_badge_says_the_overall_state(site: Path):
     root, texts = read(site / "badge.svg")
     assert root.tag == f"{SVG}svg"
-    assert texts == ["Mutuelle Horizon", "Un incident majeur est en cours"]
-    assert spoken(root) == "Mutuelle Horizon : Un incident majeur est en cours"
+    assert texts == ["Mutuelle Horizon", "Un incident majeur est sous surveillance"]
+    assert spoken(root) == "Mutuelle Horizon : Un incident majeur est sous surveillance"
 
 
 @pytest.mark.parametrize(

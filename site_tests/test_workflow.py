@@ -315,7 +315,7 @@ def test_vigie_status_says_what_the_site_says(example_repo: Path) -> None:
     result = run_vigie(example_repo, "status")
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "État général : Un incident majeur est en cours",
+        "État général : Un incident majeur est sous surveillance",
         "",
         "Incidents en cours :",
         "  - Cyberattaque chez notre opérateur de tiers payant (2024-02-tiers-payant) : Sous "

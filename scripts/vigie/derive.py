@@ -101,6 +101,27 @@ class SiteView:
     def updated_at(self) -> datetime | None:
         return max((i.last_update.date for i in self.incidents), default=None)
 
+    @property
+    def headline_status(self) -> Status | None:
+        """The status the site's headline tells: that of an open incident of the overall impact.
+
+        Among the open incidents of that impact (else, when the impact comes from a service's
+        state, among all open incidents), the least advanced; None when no incident is open.
+        """
+        unresolved = self.unresolved
+        worst = [i for i in unresolved if i.state.impact == self.indicator] or unresolved
+        statuses = {i.state.status for i in worst}
+        return next((s for s in _HEADLINE_ORDER if s in statuses), None)
+
+    @property
+    def headline(self) -> str:
+        """The site's state in one French sentence: home page, site badge and `vigie status`."""
+        return french.headline(self.indicator, self.headline_status)
+
+
+# The least advanced first: a headline never says more is known than of its slowest incident.
+_HEADLINE_ORDER = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING)
+
 
 def apply_update(state: NoticeState, update: Update) -> NoticeState:
     """The notice after `update`: replaced fields replace, lists of events grow."""

@@ -121,7 +121,7 @@ def files(view: SiteView) -> dict[str, bytes]:
     """The site's badge and one badge per service, by their paths in the site."""
     settings = view.site.settings
     level = states.IMPACT_LEVELS[view.indicator][0]
-    result = {urls.SITE_BADGE: badge(settings.organisation, french.OVERALL[view.indicator], level)}
+    result = {urls.SITE_BADGE: badge(settings.organisation, view.headline, level)}
     for component, status in view.component_states:
         result[urls.component_badge(component.id)] = badge(
             component.name, french.COMPONENT_STATUS[status], states.LEVELS[status][0]

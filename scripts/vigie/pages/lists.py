@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from vigie import derive, french
-from vigie.model import Status
 from vigie.pages.rows import (
     Badge,
     ComponentRow,
@@ -100,7 +99,7 @@ def home(view: SiteView) -> HomeContext:
     level, icon = IMPACT_LEVELS[view.indicator]
     unresolved = tuple(incident_row(i, settings) for i in view.unresolved)
     return HomeContext(
-        overall=Badge(french.headline(view.indicator, headline_status(view)), level, icon),
+        overall=Badge(view.headline, level, icon),
         banners=unresolved,
         components=component_rows(((c.id, s) for c, s in view.component_states), settings),
         unresolved=unresolved,
@@ -112,20 +111,6 @@ def home(view: SiteView) -> HomeContext:
 
 
 # Where several open incidents share the worst impact, the least advanced one speaks.
-_HEADLINE_ORDER = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING)
-
-
-def headline_status(view: SiteView) -> Status | None:
-    """The status the home headline tells: that of an open incident of the overall impact.
-
-    Among the open incidents of that impact (else, when the impact comes from a service's
-    state, among all open incidents), the least advanced; None when no incident is open.
-    """
-    worst = [i for i in view.unresolved if i.state.impact == view.indicator] or view.unresolved
-    statuses = {i.state.status for i in worst}
-    return next((s for s in _HEADLINE_ORDER if s in statuses), None)
-
-
 def maintenance_row(view: IncidentView, settings: Settings) -> MaintenanceRow:
     incident = view.incident
     start = incident.planned_start or incident.started

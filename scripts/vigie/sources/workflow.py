@@ -143,7 +143,7 @@ def status_report(view: SiteView, scheduled: tuple[Update, ...]) -> str:
     """What the public site says now, in French, for `vigie status`."""
     settings = view.site.settings
     zone = settings.timezone
-    lines = [f"État général : {french.OVERALL[view.indicator]}", ""]
+    lines = [f"État général : {view.headline}", ""]
     lines.append("Incidents en cours :" if view.unresolved else "Incidents en cours : aucun")
     for incident in view.unresolved:
         last = incident.last_update
