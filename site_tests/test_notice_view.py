@@ -444,7 +444,6 @@ def test_current_breach_notice_field_by_field() -> None:
         version_when=V3_WHEN,
         version_count=3,
         current_url="incidents/2025-01-fuite/",
-        is_current=True,
         show_archive_banner=False,
         show_what_happened=True,
         show_data=True,
@@ -481,7 +480,6 @@ def test_current_breach_notice_field_by_field() -> None:
 def test_first_version_page_is_the_archive_as_it_stood() -> None:
     page = notice(_view(BREACH), SETTINGS, 1)
     assert page.show_archive_banner is True
-    assert page.is_current is False
     assert page.is_version_page is True
     assert (page.version, page.version_count, page.version_when) == (1, 3, V1_WHEN)
     assert page.current_url == "incidents/2025-01-fuite/"
@@ -526,7 +524,6 @@ def test_second_version_page_shows_every_update_in_full_and_the_messages_sent_by
 
 def test_newest_version_page_is_current_so_no_archive_banner() -> None:
     page = notice(_view(BREACH), SETTINGS, 3)
-    assert page.is_current is True
     assert page.show_archive_banner is False
     assert page.is_version_page is True
     assert page.in_full == (V3_ROW, V2_ROW, V1_ROW)

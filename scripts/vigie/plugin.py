@@ -22,7 +22,7 @@ from vigie.config import OPTIONS
 from vigie.derive import publication_time, site_view
 from vigie.outputs import api, badges, csp, feeds, ical, published, securitytxt
 from vigie.outputs import notice_json as notice
-from vigie.pages import html, statement
+from vigie.pages import html
 from vigie.pages.site import pages, site_updated
 from vigie.publish import hosting, manifest
 
@@ -116,10 +116,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         site, markdown = checked
         preview = os.environ.get(PREVIEW_VARIABLE) == "1"
         view = site_view(site, publication_time(os.environ), preview)
-        generated = (
-            *pages(view),
-            statement.statement_page(site.settings.accessibility, site.settings),
-        )
+        generated = pages(view)
         self.build = _Build(
             view,
             markdown,

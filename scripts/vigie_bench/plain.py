@@ -8,6 +8,7 @@ of its own (the benchmark runs it beside the first build).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import sys
@@ -16,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from vigie import pipeline
+from vigie.derive import publication_time, site_view
+from vigie.pages.site import pages
 from vigie_bench.repository import read_config, vigie_options
 
 if TYPE_CHECKING:
@@ -72,7 +76,7 @@ def _component_table(rows: Iterable[Any]) -> list[str]:
 
 def _notice_markdown(notice: Any) -> list[str]:
     lines = []
-    if not notice.is_current:
+    if notice.show_archive_banner:
         lines += [
             '!!! warning "Version archivée"',
             "",
@@ -193,13 +197,11 @@ def page_markdown(page: GeneratedPage, organisation: str) -> str:
 
 
 def vigie_pages(repo: Path) -> tuple[GeneratedPage, ...]:
-    """Every page Vigie generates for `repo`: its plugin's own list, as a build makes it."""
-    from mkdocs.config import load_config
-
-    config = load_config(str(repo / "mkdocs.yml"))
-    plugin = config.plugins["vigie"]
-    plugin.on_config(config)
-    return tuple(plugin.build.pages.values())  # type: ignore[attr-defined]
+    """Every page Vigie generates for `repo`, as a build makes them (the same function)."""
+    outcome = pipeline.check(repo / "mkdocs.yml")
+    if outcome.checked is None:
+        raise SystemExit("\n".join(str(p) for p in outcome.problems))
+    return pages(site_view(outcome.checked.site, publication_time(os.environ)))
 
 
 def _existing_nav(nav: Any, docs: Path) -> Any:

@@ -149,7 +149,6 @@ class Notice:
     version_when: When
     version_count: int
     current_url: str
-    is_current: bool
     show_archive_banner: bool  # an old version: says so and links the current notice
     show_what_happened: bool
     show_data: bool  # the exposed and spared data, or that none is known (always for a breach)
@@ -264,7 +263,6 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         version_when=when_of(version.update.date, settings),
         version_count=count,
         current_url=incident_url(incident.id),
-        is_current=is_current,
         show_archive_banner=not is_current,
         show_what_happened=bool(state.what_happened) or is_breach,
         show_data=is_breach or bool(state.data_exposed or state.data_not_exposed),

@@ -12,6 +12,7 @@ import yaml
 from vigie import french, urls
 from vigie.pages.lists import faq, history, home, timeline
 from vigie.pages.notice import notice
+from vigie.pages.statement import STATEMENT_URI, statement
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -66,7 +67,7 @@ def site_updated(view: SiteView) -> str:
 
 
 def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
-    """Every page Vigie generates, with what its template shows."""
+    """Every page Vigie generates, the accessibility statement included, with what it shows."""
     settings = view.site.settings
     updated = site_updated(view)
     result = [
@@ -139,4 +140,21 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
                     feeds=feeds,
                 )
             )
+    result.append(statement_page(settings))
     return tuple(result)
+
+
+def statement_page(settings: Settings) -> GeneratedPage:
+    """The page `/accessibilite/`, in the navigation, dated by the statement."""
+    options = settings.accessibility
+    shown = statement(options, settings)
+    return GeneratedPage(
+        STATEMENT_URI,
+        french.STATEMENT_TITLE,
+        "vigie/accessibility.html",
+        lambda: shown,
+        french.statement_search_text(shown.status, shown.standard),
+        source=settings.config_path,
+        in_nav=True,
+        updated=options.statement_date.isoformat() if options.statement_date else "",
+    )

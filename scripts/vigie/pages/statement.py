@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from vigie import french
 from vigie.pages.rows import When
-from vigie.pages.site import GeneratedPage
 
 if TYPE_CHECKING:
     from datetime import date
@@ -68,19 +67,4 @@ def statement(options: Accessibility, settings: Settings) -> Statement:
         contact_phone=options.contact_phone,
         contact_url=options.contact_url,
         postal_address=options.postal_address,
-    )
-
-
-def statement_page(options: Accessibility, settings: Settings) -> GeneratedPage:
-    """The page `/accessibilite/`, in the navigation, dated by the statement."""
-    shown = statement(options, settings)
-    return GeneratedPage(
-        STATEMENT_URI,
-        french.STATEMENT_TITLE,
-        "vigie/accessibility.html",
-        lambda: shown,
-        french.statement_search_text(shown.status, shown.standard),
-        source=settings.config_path,
-        in_nav=True,
-        updated=options.statement_date.isoformat() if options.statement_date else "",
     )
