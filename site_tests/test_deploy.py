@@ -32,7 +32,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_repo, run_vigie, tree_bytes
+from conftest import copy_repo, parse_html, run_vigie, tree_bytes
 from vigie import cli
 from vigie.publish import deploy, hosting, manifest
 from vigie.publish import messages as publish_msg
@@ -81,7 +81,7 @@ class Builds:
 
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    """Two builds of the same sources at two commits: every page's footer differs."""
+    """Two builds of the same sources at two commits: the footers naming the version differ."""
     base = tmp_path_factory.mktemp("deploy")
     repo = copy_repo(base / "repo")
     git(repo, "init", "-q", "-b", "main")
@@ -95,6 +95,22 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
         assert result.returncode == 0, result.stderr
         built[label] = (base / f"site-{label}", git(repo, "rev-parse", "--short", "HEAD"))
     return Builds(repo, built["a"][0], built["b"][0], built["a"][1], built["b"][1])
+
+
+def test_a_new_commit_changes_the_pages_that_follow_the_site_and_no_notice(
+    builds: Builds,
+) -> None:
+    """A notice or an archived version says its own dates, never the site's version: its
+    bytes stay the same from one release to the next (a deploy re-sends only what changed)."""
+    a, b = tree_bytes(builds.a), tree_bytes(builds.b)
+    changed = sorted(name for name in a if name.endswith(".html") and a[name] != b[name])
+    assert "index.html" in changed
+    assert "history/index.html" in changed
+    assert [name for name in changed if name.startswith("incidents/")] == []
+    notice = parse_html(builds.a / "incidents" / "2024-02-tiers-payant" / "index.html")
+    assert notice.select(".vigie-site-version") == []
+    home = parse_html(builds.b / "index.html").select_one(".vigie-site-version")
+    assert home.get_text(" ", strip=True).startswith(f"Version du site : {builds.commit_b} du ")
 
 
 # --- nginx ------------------------------------------------------------------------------------
@@ -367,14 +383,15 @@ def manifest_hashes(*sites: Path) -> dict[str, set[str]]:
     return hashes
 
 
-PAGES = (
-    "/",
-    "/faq/",
-    "/timeline/",
+# The pages whose footer names the site's version (those that follow the whole site).
+PAGES = ("/", "/faq/", "/timeline/", "/history/")
+OTHERS = (
+    "/feeds/rss.xml",
+    "/api/v2/summary.json",
+    "/assets/stylesheets/vigie.css",
     "/incidents/2024-02-tiers-payant/",
     "/incidents/2024-02-tiers-payant/versions/2/",
 )
-OTHERS = ("/feeds/rss.xml", "/api/v2/summary.json", "/assets/stylesheets/vigie.css")
 
 
 def test_readers_never_see_a_mix_while_deploys_and_rollbacks_run(

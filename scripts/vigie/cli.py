@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import os
 import shutil
@@ -24,6 +25,7 @@ from vigie.sources import workflow
 from vigie.sources.dates import parse_datetime
 
 if TYPE_CHECKING:
+    from vigie.cache import BuildCache
     from vigie.messages import Problem
     from vigie.model import Settings
     from vigie.pipeline import Checked
@@ -40,7 +42,15 @@ def check(config_file: Path, since: str | None = None, *, guard: bool = False) -
     `site/`, the upstream branch); with `guard`, with the git revision `since` instead
     (default: the upstream merge base, else HEAD~1).
     """
-    return 0 if _check(config_file, since, guard=guard) else 1
+    cache = pipeline.open_cache(config_file, _warn)
+    with cache.locked():
+        checked = _check(config_file, since, guard=guard, cache=cache)
+        if checked is not None:
+            cache.save()
+    return 0 if checked else 1
+
+
+_warn = functools.partial(print, file=sys.stderr)
 
 
 def _check(
@@ -49,11 +59,12 @@ def _check(
     *,
     guard: bool = False,
     site_dir: Path | None = None,
+    cache: BuildCache | None = None,
 ) -> Checked | None:
     """`check`, keeping what it made for the build; None when there were problems."""
     try:
         outcome = pipeline.check(
-            config_file, guard=guard, since=since, public=True, site_dir=site_dir
+            config_file, guard=guard, since=since, public=True, site_dir=site_dir, cache=cache
         )
     except guard_module.HistoryError as error:
         print(error, file=sys.stderr)
@@ -91,28 +102,34 @@ def _settings(config_file: Path) -> Settings | None:
     return read.settings
 
 
-def build(config_file: Path, site_dir: Path) -> int:
-    """Check, build into a temporary folder, then swap it for `site_dir` only if all went well."""
+def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
+    """Check, build into a temporary folder, then swap it for `site_dir` only if all went well;
+    reuse what the last build made from the same inputs (`.vigie-cache/`) unless `clean`."""
+    cache = pipeline.open_cache(config_file, _warn, clean=clean)
+    with cache.locked():
+        built = _build(config_file, site_dir.resolve(), cache)
+        if built:
+            cache.save(prune_blobs=True)
+    return 0 if built else 1
+
+
+def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> bool:
     from vigie.plugin import build_site
 
     _show_mkdocs_warnings()
-    site_dir = site_dir.resolve()
-    checked = _check(config_file, site_dir=site_dir)  # compared with the build it replaces
-    if checked is None:
-        print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
-        return 1
+    checked = _check(config_file, site_dir=site_dir, cache=cache)  # compared with the last
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        if not build_site(config_file, staging, checked):
+        if checked is None or not build_site(config_file, staging, checked, cache):
             print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
-            return 1
+            return False
         swap_in(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     files = sum(1 for p in site_dir.rglob("*") if p.is_file())
     print(msg.BUILD_OK.format(site_dir=site_dir, files=files))
-    return 0
+    return True
 
 
 def verify(location: str) -> int:
@@ -280,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     verify_parser.add_argument("location", help="dossier du site ou adresse https://…/")
     build_parser = commands.add_parser("build", help="vérifier puis construire le site")
     build_parser.add_argument("-d", "--site-dir", type=Path, default=None)
+    build_parser.add_argument(
+        "--clean", action="store_true", help="tout reconstruire, sans rien reprendre du cache"
+    )
     _add_deploy_commands(commands)
     _add_workflow_commands(commands)
     args = parser.parse_args(argv)
@@ -293,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("new", "status", "serve", "install-hooks"):
         return _run_workflow_command(args, config_file)
     site_dir = args.site_dir or config_file.parent / "site"
-    return build(config_file, site_dir)
+    return build(config_file, site_dir, clean=args.clean)
 
 
 def _add_deploy_commands(commands: argparse._SubParsersAction) -> None:

@@ -11,8 +11,12 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from vigie.cache import fingerprint
+
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
+
+    from vigie.cache import Memo
 
 
 class _ShiftHeadings(Treeprocessor):
@@ -95,6 +99,11 @@ class MarkdownRenderer:
             extension_configs={"smarty": {"smart_quotes": False}},
         )
         self._cache: dict[tuple[str, int], Markup] = {}
+        self._kept: Memo | None = None  # HTML of earlier builds, by fingerprint of its text
+
+    def remember(self, kept: Memo) -> None:
+        """Take the HTML rendered by earlier builds from `kept`, and put new HTML there."""
+        self._kept = kept
 
     def forget(self) -> None:
         """Let go of every HTML rendered so far (each text is rendered again if asked)."""
@@ -108,8 +117,14 @@ class MarkdownRenderer:
         """
         key = (text, below)
         if key not in self._cache:
-            assert self._headings.shift is not None
-            self._headings.shift.below = below
-            rendered = self._markdown.reset().convert(text)
-            self._cache[key] = Markup(under_served_path(rendered, self.served_path))
+            kept_key = fingerprint(text, below, self.served_path) if self._kept is not None else ""
+            rendered = self._kept.get(kept_key) if self._kept is not None else None
+            if rendered is None:
+                assert self._headings.shift is not None
+                self._headings.shift.below = below
+                converted = self._markdown.reset().convert(text)
+                rendered = under_served_path(converted, self.served_path)
+                if self._kept is not None:
+                    self._kept.put(kept_key, rendered)
+            self._cache[key] = Markup(rendered)
         return self._cache[key]

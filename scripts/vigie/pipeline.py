@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from vigie.cache import CACHE_DIR, BuildCache, code_fingerprint
 from vigie.derive import publication_time
 from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem, SourceError
@@ -22,7 +23,7 @@ from vigie.sources.validate import validate
 from vigie.urls import served_path
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from pathlib import Path
 
     from vigie.model import Settings, Site
@@ -58,13 +59,16 @@ def check(
     public: bool = False,
     site_dir: Path | None = None,
     environ: Mapping[str, str] = os.environ,
+    cache: BuildCache | None = None,
 ) -> Outcome:
     """Settings, sources, model, then the append-only guard when asked.
 
     With `guard`, the published updates are compared with the git revision `since`; else,
     with `public`, with what is public: the record of the last build in `site_dir`
     (default: `site/` beside `mkdocs.yml`) and the upstream branch (`guard.check_public`).
-    Raises `guard.HistoryError` when the guard cannot read the git history it needs.
+    With `cache`, each text's HTML and safety judgement are taken from earlier checks when
+    the text and what judges it are unchanged. Raises `guard.HistoryError` when the guard
+    cannot read the git history it needs.
     """
     read = settings(config_file, environ)
     problems = list(read.problems)
@@ -74,9 +78,13 @@ def check(
     root, current = config_file.parent, read.settings
     sources = load_sources(root, current.incidents_dir, current.pages_dir)
     markdown = MarkdownRenderer(served_path(current.site_url))  # `/x` is the site's page x
+    judged = None
+    if cache is not None:  # a text is judged by the code alone: Vigie's and its packages'
+        markdown.remember(cache.memo("markdown", code_fingerprint()))
+        judged = cache.memo("vetting", code_fingerprint())
     site = None
     try:
-        site = validate(sources, current, warnings, markdown)
+        site = validate(sources, current, warnings, markdown, judged)
     except SourceError as error:
         problems.extend(error.problems)
     if guard:
@@ -98,3 +106,10 @@ def load_site(config_file: Path) -> tuple[Path, Settings, str]:
     if read.settings is None or read.problems:
         raise SourceError(list(read.problems))
     return config_file.parent, read.settings, read.settings.incidents_dir
+
+
+def open_cache(
+    config_file: Path, warn: Callable[[str], None], *, clean: bool = False
+) -> BuildCache:
+    """The build cache beside `mkdocs.yml`; with `clean`, nothing in it is reused."""
+    return BuildCache(config_file.parent / CACHE_DIR, warn, read=not clean)

@@ -6,11 +6,14 @@ import functools
 import logging
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
+from jinja2 import ChoiceLoader, DictLoader, TemplateError
 from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import Abort, MkDocsException, PluginError
@@ -18,11 +21,12 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from vigie import french, messages, pipeline, urls
+from vigie.cache import CACHE_CHANGED_DURING_BUILD
 from vigie.config import OPTIONS
 from vigie.derive import publication_time, site_view
 from vigie.outputs import api, badges, csp, feeds, ical, published, securitytxt
 from vigie.outputs import notice_json as notice
-from vigie.pages import html
+from vigie.pages import html, reuse
 from vigie.pages.site import pages, site_updated
 from vigie.publish import hosting, manifest
 
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
+    from vigie.cache import BuildCache, Memo
     from vigie.derive import SiteView
     from vigie.markup import MarkdownRenderer
     from vigie.pages.site import GeneratedPage
@@ -71,18 +76,31 @@ class _Build:
     outputs: dict[str, str | bytes]  # files that are not pages, by their path in the site
     inline_code: csp.InlineCode = field(default_factory=csp.InlineCode)  # of every page so far
     feeds_dir: tempfile.TemporaryDirectory[str] | None = None  # each feed written as made
+    kept: Memo | None = None  # the pages of earlier builds (a build with a cache)
+    reused: dict[str, reuse.Reused] = field(default_factory=dict)  # taken from `kept`
+    # Reused pages that search skips, written without MkDocs: (address, date) for the sitemap.
+    left_out: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
-def build_site(config_file: Path, site_dir: Path, checked: Checked | None = None) -> bool:
-    """Build with MkDocs in strict mode into `site_dir`; False when MkDocs refused."""
+def build_site(
+    config_file: Path,
+    site_dir: Path,
+    checked: Checked | None = None,
+    cache: BuildCache | None = None,
+) -> bool:
+    """Build with MkDocs in strict mode into `site_dir`; False when MkDocs refused.
+
+    With `cache`, a page whose inputs are unchanged is taken from it instead of rendered.
+    """
     from mkdocs.commands.build import build
 
     try:
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
         config.plugins["vigie"].checked = checked
+        config.plugins["vigie"].cache = cache
         build(config)
-    except (Abort, MkDocsException) as error:
-        log.error(str(error))
+    except (Abort, MkDocsException, TemplateError) as error:
+        log.error(str(error))  # a template broken in overrides/ is refused, not a traceback
         return False
     return True
 
@@ -97,6 +115,7 @@ def serve_site(config_file: Path, dev_addr: str) -> None:
 class VigiePlugin(BasePlugin[VigieOptions]):
     def __init__(self) -> None:
         self.checked: Checked | None = None  # set by build_site when `vigie build` just checked
+        self.cache: BuildCache | None = None  # set by build_site: `mkdocs build` alone has none
         self.serving = False  # `mkdocs serve`: its live-reload script has no CSP hash
         self.build: _Build | None = None  # made again by each build's on_config
 
@@ -117,6 +136,22 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         preview = os.environ.get(PREVIEW_VARIABLE) == "1"
         view = site_view(site, publication_time(os.environ), preview)
         generated = pages(view)
+        kept = None
+        if self.cache is not None:
+            theme = config.theme
+            # Material's own templates are named by its version (in the scope): only the
+            # site's own theme folder and pages are read.
+            folders = [Path(theme.custom_dir or config.docs_dir), Path(config.docs_dir)]
+            scope = reuse.pages_scope(
+                Path(config.config_file_path),
+                dict(theme.items()),
+                folders,
+                view.site.settings,
+                preview=preview,
+                serving=self.serving,
+            )
+            kept = self.cache.memo(reuse.TABLE, scope)
+        reused = reuse.reusable(generated, kept) if kept is not None else {}
         self.build = _Build(
             view,
             markdown,
@@ -130,6 +165,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
                 **ical.files(view),
                 **published.files(view),
             },
+            kept=kept,
+            reused=reused,
         )
         # Material's favicon, addressed by its content: kept in cache like the theme's files.
         theme = config.theme
@@ -142,7 +179,11 @@ class VigiePlugin(BasePlugin[VigieOptions]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         build = self._current()
+        for uri in list(build.reused):
+            self._take(build, build.pages[uri], config)
         for page in build.pages.values():
+            if page.uri in build.left_out:
+                continue
             generated = File.generated(
                 config,
                 page.uri,
@@ -169,9 +210,37 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         )
         return files
 
+    def _take(self, build: _Build, page: GeneratedPage, config: MkDocsConfig) -> None:
+        """Put a reused page in place: written now if search skips it (MkDocs never sees it),
+        else rendered by an empty template and its bytes put back (`on_post_page`)."""
+        assert self.cache is not None, "pages are reused only from a cache"
+        taken = build.reused[page.uri]
+        page_html = reuse.take(self.cache, taken)
+        if page_html is None:  # damaged: made again
+            del build.reused[page.uri]
+            return
+        if page.searchable or page.in_nav:
+            build.pages[page.uri] = replace(page, template=reuse.TEMPLATE)
+            return
+        file = File.generated(config, page.uri, content="")
+        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(file.abs_dest_path).write_bytes(page_html.encode("utf-8"))
+        build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
+        build.left_out[page.uri] = (file.url, page.updated)
+
+    def on_template_context(
+        self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
+    ) -> dict[str, Any]:
+        build = self._current()
+        if template_name == "sitemap.xml" and build.left_out:
+            context["pages"] = _with_left_out(context["pages"], build, config.site_url or "")
+        return context
+
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         build = self._current()
         settings = build.view.site.settings
+        if build.reused:  # the empty template of a page taken from the cache
+            env.loader = ChoiceLoader([DictLoader({reuse.TEMPLATE: ""}), env.loader])
         env.filters["markdown"] = build.markdown.html
         env.globals["vigie_site"] = settings
         # Vigie's own stylesheet and script, addressed by their content: cached like Material's.
@@ -215,11 +284,16 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     def on_page_context(
         self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> dict[str, Any]:
-        generated = self._current().pages.get(page.file.src_uri)
+        build = self._current()
+        generated = build.pages.get(page.file.src_uri)
+        if page.file.src_uri in build.reused:
+            return context  # its template prints nothing: its bytes are put back after
         context["vigie"] = generated.context if generated else None
         context["vigie_page_feeds"] = generated.feeds if generated else ()
         # Material links "Aller au contenu" only on a page with a table of contents.
         context["vigie_skip_link"] = not page.toc
+        if generated and not generated.follows_site:  # its dates are in it, not the site's
+            context["vigie_updated"], context["vigie_version"] = "", None
         return context
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -228,7 +302,20 @@ class VigiePlugin(BasePlugin[VigieOptions]):
 
     @event_priority(-90)  # after other plugins: the hashes are those of the final bytes
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return self._with_csp(html.collapse_whitespace(html.valid_toggles(output)))
+        build, uri = self._current(), page.file.src_uri
+        if uri in build.reused:
+            taken = build.reused[uri]
+            build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
+            assert self.cache is not None, "pages are reused only from a cache"
+            page_html = reuse.take(self.cache, taken)  # read whole in on_files: changed since?
+            if page_html is None:
+                raise PluginError(CACHE_CHANGED_DURING_BUILD.format(page=uri))
+            return page_html
+        final, code = self._with_csp(html.collapse_whitespace(html.valid_toggles(output)))
+        generated = build.pages.get(uri)
+        if build.kept is not None and self.cache is not None and generated and generated.inputs:
+            reuse.keep(build.kept, self.cache, generated, final, code.scripts, code.styles)
+        return final
 
     @event_priority(-90)
     def on_post_template(
@@ -236,12 +323,12 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     ) -> str:
         if not template_name.endswith(".html"):
             return output_content
-        return self._with_csp(html.collapse_whitespace(html.valid_toggles(output_content)))
+        return self._with_csp(html.collapse_whitespace(html.valid_toggles(output_content)))[0]
 
-    def _with_csp(self, page_html: str) -> str:
+    def _with_csp(self, page_html: str) -> tuple[str, csp.InlineCode]:
         code = csp.inline_code(page_html)
         self._current().inline_code.update(code)
-        return page_html if self.serving else csp.with_meta(page_html, code)
+        return (page_html if self.serving else csp.with_meta(page_html, code)), code
 
     @event_priority(-100)  # last: the manifest lists every file the other plugins wrote
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -283,6 +370,27 @@ def _checked(config_file: Path) -> Checked:
             log.error(str(problem))
         raise PluginError(messages.CHECK_FAILED.format(count=len(outcome.problems)))
     return outcome.checked
+
+
+def _with_left_out(pages: list[File], build: _Build, site_url: str) -> list[Any]:
+    """The sitemap's pages with those written without MkDocs, each where MkDocs had it."""
+    generated = {file.src_uri: file for file in pages if file.src_uri in build.pages}
+    listed: list[Any] = [file for file in pages if file.src_uri not in generated]
+    base = site_url if site_url.endswith("/") else f"{site_url}/"
+    for uri in build.pages:
+        if uri in generated:
+            listed.append(generated[uri])
+        elif uri in build.left_out:
+            url, updated = build.left_out[uri]
+            canonical = urljoin(base, url) if site_url else None
+            page = SimpleNamespace(
+                is_link=False,
+                canonical_url=canonical,
+                abs_url=urlsplit(canonical).path if canonical else None,
+                update_date=updated,
+            )
+            listed.append(SimpleNamespace(page=page))
+    return listed
 
 
 def _forget_feeds(build: _Build) -> None:

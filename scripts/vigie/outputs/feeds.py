@@ -7,6 +7,7 @@ from the clock, so the same sources give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -150,6 +151,7 @@ class _AbsoluteUrls(HTMLParser):
         self.out.append(f"<![{data}]>")
 
 
+@functools.lru_cache(maxsize=4096)  # an update is in the site's feeds and its components'
 def absolute_urls(fragment: str, base: str) -> str:
     """`fragment` with its relative links and images made absolute against `base`."""
     parser = _AbsoluteUrls(base)

@@ -89,6 +89,17 @@ class LinkPolicy:
         return any(host == own or host.endswith(f".{own}") for own in self.own_hosts)
 
 
+# A text holding none of these links no incident, draft or question: whether it is allowed
+# does not depend on which exist (escapes and entities could spell a link to one).
+_LISTED_PAGE_SIGNS = ("incident", "faq", "question", "#", "%", "&", "\\")
+
+
+def may_link_listed_pages(text: str) -> bool:
+    """False when `text` can link none of the pages the policy lists (incidents, questions)."""
+    lowered = text.lower()
+    return any(sign in lowered for sign in _LISTED_PAGE_SIGNS)
+
+
 def link_policy(settings: Settings) -> LinkPolicy:
     """The link allowlist: own domains, the host of `site_url`, then `link_hosts`."""
     site_host = url_host(settings.site_url) or ""

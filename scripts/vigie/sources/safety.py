@@ -21,6 +21,7 @@ import nh3
 
 from vigie import messages as msg
 from vigie import urls
+from vigie.cache import fingerprint
 from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem
 from vigie.model import FaqEntry
@@ -30,6 +31,7 @@ from vigie.sources.links import (
     link_policy,
     link_problems,
     link_text_problem,
+    may_link_listed_pages,
     relative_link_problem,
     site_link_problem,
     url_host,
@@ -40,6 +42,7 @@ from vigie.sources.load import Document
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from vigie.cache import Memo
     from vigie.model import Settings
     from vigie.sources.links import LinkPolicy
     from vigie.sources.load import Sources
@@ -445,12 +448,23 @@ def field_problems(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer)
     return sorted(set(too_complex + _locate(field, findings)))
 
 
+def _judgement_key(field: Field, policy_keys: tuple[str, str]) -> str:
+    """What a field's judgement depends on: itself, and the policy (the site's lists if used)."""
+    uses_lists = may_link_listed_pages(field.text)
+    parts = (field.path, str(field.line), field.text, str(field.markdown), field.source)
+    text = "".join(f"{len(part)}:{part}" for part in parts)  # 3× quicker than the generic way
+    return fingerprint(text, field.pages, field.draft, policy_keys[not uses_lists])
+
+
 def source_problems(
-    sources: Sources, settings: Settings, renderer: MarkdownRenderer | None = None
+    sources: Sources,
+    settings: Settings,
+    renderer: MarkdownRenderer | None = None,
+    judged: Memo | None = None,
 ) -> list[Problem]:
     """Every unsafe construct or forbidden link in all the sources, with its line.
 
-    Pass the build's `renderer` to keep the HTML made here: each text is rendered once.
+    `renderer` keeps the HTML made here (each text rendered once), `judged` each verdict.
     """
     renderer = renderer or MarkdownRenderer()
     policy = dataclasses.replace(
@@ -462,6 +476,8 @@ def source_problems(
     )
     problems: list[Problem] = []
     brackets: Counter[str] = Counter()
+    no_lists = dataclasses.replace(policy, incidents=(), questions=(), drafts=())
+    policy_keys = (fingerprint(policy), fingerprint(no_lists)) if judged else ("", "")
     for field in source_fields(sources):
         brackets[field.path] += field.text.count("[")
         if brackets[field.path] > MAX_BRACKETS_PER_FILE:
@@ -474,5 +490,11 @@ def source_problems(
                 )
                 problems.append(Problem(field.path, field.line, message))
             continue
-        problems.extend(field_problems(field, policy, renderer))
+        key = _judgement_key(field, policy_keys) if judged is not None else ""
+        found = judged.get(key) if judged is not None else None
+        if found is None:
+            found = [[p.path, p.line, p.message] for p in field_problems(field, policy, renderer)]
+            if judged is not None:
+                judged.put(key, found)
+        problems.extend(Problem(*problem) for problem in found)
     return problems

@@ -45,6 +45,7 @@ from vigie.sources.structure import structure_problems
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from vigie.cache import Memo
     from vigie.markup import MarkdownRenderer
     from vigie.sources.load import Document, IncidentSources, Sources, UpdateSource
 
@@ -459,11 +460,12 @@ def validate(
     settings: Settings,
     warnings: list[Problem] | None = None,
     renderer: MarkdownRenderer | None = None,
+    judged: Memo | None = None,
 ) -> Site:
     """The model of the site, or `SourceError` listing every problem in every file.
 
-    Problems that do not stop publication (e.g. a late CNIL notification) are appended
-    to `warnings` when given. The Markdown rendered to vet it stays in `renderer`'s cache.
+    Problems that do not stop publication (e.g. a late CNIL notification) go to `warnings`.
+    `renderer` keeps the HTML made to vet it, `judged` each text's verdict (`safety.py`).
     """
     checker = _Checker(settings)
     checker.problems.extend(sources.problems)
@@ -490,8 +492,7 @@ def validate(
     faq = checker.faq(sources.faq, None)
     if sources.faq is not None:
         checker.problems.extend(placeholders.in_document(sources.faq))
-    # Security: unsafe HTML, forbidden links (the settings are judged in settings.py).
-    checker.problems.extend(safety.source_problems(sources, settings, renderer))
+    checker.problems.extend(safety.source_problems(sources, settings, renderer, judged))
     if warnings is not None:
         warnings.extend(sorted(set(checker.warnings)))
     if checker.problems:

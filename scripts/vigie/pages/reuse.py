@@ -1,0 +1,97 @@
+"""Which generated pages the bytes of an earlier build can stand for, and what to keep of them.
+
+A page is reused when its fingerprint is the same: the scope (Vigie's code and packages, the
+settings and theme, the pages folder, the build's mode) with every field of the page and its
+`inputs`. Only pages with `inputs` (the notices and their versions) are kept: the others
+depend on the whole site and are made at every build. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from vigie.cache import code_fingerprint, fingerprint, folder_fingerprint
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from vigie.cache import BuildCache, Memo
+    from vigie.model import Settings
+    from vigie.pages.site import GeneratedPage
+
+TABLE = "pages"
+# The template of a reused page: it prints nothing, the page's kept bytes are put back.
+TEMPLATE = "vigie/reused.html"
+
+
+@dataclass(frozen=True)
+class Reused:
+    """A page's kept bytes (by digest) and the hashes of its inline code (for the CSP)."""
+
+    digest: str
+    scripts: frozenset[str]
+    styles: frozenset[str]
+
+
+def pages_scope(
+    config_file: Path,
+    theme: dict[str, Any],
+    folders: Iterable[Path],
+    settings: Settings,
+    *,
+    preview: bool,
+    serving: bool,
+) -> str:
+    """What every page depends on besides its own fields: a change here renders them all."""
+    return fingerprint(
+        code_fingerprint(),
+        config_file.read_bytes(),  # the theme's options, the navigation, the extensions
+        repr(sorted(theme.items())),  # as read, `!ENV` values included
+        [folder_fingerprint(folder) for folder in folders],  # templates, assets, pages
+        settings,
+        preview,
+        serving,
+    )
+
+
+def page_fingerprint(page: GeneratedPage) -> str:
+    """Every field of the page but the function making its context (`inputs` stands for it)."""
+    return fingerprint(
+        [(f.name, getattr(page, f.name)) for f in fields(page) if f.name != "make_context"]
+    )
+
+
+def reusable(pages: Iterable[GeneratedPage], kept: Memo) -> dict[str, Reused]:
+    """The pages an earlier build made from the same inputs, by address; their entries stay
+    kept. Their bytes are read (and checked) when used: `take`."""
+    found = {}
+    for page in pages:
+        if not page.inputs:
+            continue
+        entry = kept.known.get(page.uri)
+        if not entry or entry[0] != page_fingerprint(page):
+            continue
+        kept.put(page.uri, entry)
+        found[page.uri] = Reused(entry[1], frozenset(entry[2]), frozenset(entry[3]))
+    return found
+
+
+def take(cache: BuildCache, reused: Reused) -> str | None:
+    """The page's kept HTML; None (reported) when its blob is missing or damaged."""
+    data = cache.blob(reused.digest)
+    return data.decode("utf-8") if data is not None else None
+
+
+def keep(
+    kept: Memo,
+    cache: BuildCache,
+    page: GeneratedPage,
+    final_html: str,
+    scripts: Iterable[str],
+    styles: Iterable[str],
+) -> None:
+    """Keep a page just made, for the next build."""
+    digest = cache.put_blob(final_html.encode("utf-8"))
+    kept.put(page.uri, [page_fingerprint(page), digest, sorted(scripts), sorted(styles)])

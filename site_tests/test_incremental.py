@@ -1,0 +1,306 @@
+"""The build cache: after any sequence of edits, `vigie build` with its cache makes exactly
+the site a build without any cache makes, file for file and byte for byte.
+
+The builds run in this process (as `vigie build` and as `mkdocs build` would: the same
+road), on a copy of the example site. Each edit is one a staff member or a developer makes;
+after each, the incremental site is compared with a reference built from nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import hypothesis.strategies as st
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+import vigie
+from conftest import TEST_EPOCH, copy_repo, tree_bytes
+from vigie import cache as cache_module
+from vigie import cli
+from vigie.cache import CACHE_DIR
+from vigie.plugin import build_site
+
+INCIDENT = "2024-06-espace-adherent"
+UPDATE = """---
+date: {date}
+status: {status}
+title: {title}
+---
+{text}
+"""
+NEW_INCIDENT = """id: {id}
+title: {title}
+summary: Une panne de courte durée de l’espace adhérent, sans conséquence pour vos données.
+kind: outage
+impact: minor
+started: {started}
+components:
+  espace-adherent: partial_outage
+data:
+  exposed: []
+  not_exposed: []
+what_happened: |
+  L’espace adhérent a répondu lentement pendant une partie de la journée.
+measures:
+  - "Nos équipes suivent la situation."
+authorities: []
+recommendations:
+  - "Réessayez un peu plus tard."
+contact:
+  name: Service client
+  email: service-client@mutuelle-horizon.example
+{draft}"""
+
+
+class Repo:
+    """The example site's sources, edited as staff and developers do."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = copy_repo(root)
+        self.count = 0
+        self.draft: str | None = None  # a draft incident waiting to be published
+
+    @property
+    def config(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    def _next(self) -> int:
+        self.count += 1
+        return self.count
+
+    def new_update(self) -> None:
+        n = self._next()
+        date = f"2024-06-{12 + n // 24:02d}T{n % 24:02d}:05:00+02:00"
+        path = (
+            self.root / "incidents" / INCIDENT / "updates" / f"{date[:10]}T{n % 24:02d}05-p{n}.md"
+        )
+        text = f"Point numéro {n} : le service fonctionne normalement."
+        path.write_text(
+            UPDATE.format(date=date, status="resolved", title=f"Point {n}", text=text), "utf-8"
+        )
+
+    def new_incident(self, *, draft: bool = False) -> str:
+        n = self._next()
+        folder = f"2024-08-lenteurs-{n}"
+        base = self.root / "incidents" / folder
+        (base / "updates").mkdir(parents=True)
+        started = f"2024-08-{1 + n % 27:02d}T09:00:00+02:00"
+        (base / "incident.yml").write_text(
+            NEW_INCIDENT.format(
+                id=folder,
+                title=f"Lenteurs de l’espace adhérent ({n})",
+                started=started,
+                draft="draft: true\n" if draft else "",
+            ),
+            "utf-8",
+        )
+        update = UPDATE.format(
+            date=started, status="investigating", title="Lenteurs", text="Nous cherchons."
+        )
+        (base / "updates" / f"{started[:10]}T0900-lenteurs.md").write_text(update, "utf-8")
+        return folder
+
+    def toggle_draft(self) -> None:
+        if self.draft is None:
+            self.draft = self.new_incident(draft=True)
+            return
+        path = self.root / "incidents" / self.draft / "incident.yml"
+        path.write_text(path.read_text("utf-8").replace("draft: true\n", ""), "utf-8")
+        self.draft = None
+
+    def correct(self) -> None:
+        n = self._next()
+        path = sorted((self.root / "incidents" / INCIDENT / "updates").iterdir())[0]
+        text = path.read_text("utf-8")
+        head, body = text.split("---\n", 2)[1:]
+        if "corrections:\n" not in head:
+            head += "corrections:\n"
+        head += f"  - date: 2024-09-01T{n % 24:02d}:00:00+02:00\n    reason: Précision {n}\n"
+        path.write_text(f"---\n{head}---\n{body.rstrip()} Précision {n}.\n", "utf-8")
+
+    def change_faq(self) -> None:
+        n = self._next()
+        path = self.root / "incidents" / "faq.yml"
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("jour dès que", f"jour ({n}) dès que", 1), "utf-8")
+
+    def change_theme(self) -> None:
+        n = self._next()
+        if n % 2:
+            path = self.root / "overrides" / "assets" / "stylesheets" / "vigie.css"
+            path.write_text(path.read_text("utf-8") + f"\n/* {n} */\n", "utf-8")
+        else:
+            path = self.root / "overrides" / "partials" / "copyright.html"
+            text = path.read_text("utf-8")
+            path.write_text(text.replace("À propos de ce site", f"À propos ({n})", 1), "utf-8")
+
+    def change_option(self) -> None:
+        n = self._next()
+        text = self.config.read_text("utf-8")
+        old = text.split("site_description: ", 1)[1].split("\n", 1)[0]
+        self.config.write_text(text.replace(old, f"Incidents et informations, {n}.", 1), "utf-8")
+
+    def schedule_and_reach(self) -> None:
+        """An update dated an hour ahead, then "now" two hours later: it is published."""
+        n = self._next()
+        now = int(os.environ["SOURCE_DATE_EPOCH"])
+        from datetime import UTC, datetime
+
+        moment = datetime.fromtimestamp(now + 3600, tz=UTC).astimezone()
+        date = moment.isoformat(timespec="seconds")
+        name = f"{moment:%Y-%m-%dT%H%M}-programme-{n}.md"
+        text = UPDATE.format(
+            date=date, status="resolved", title=f"Programmé {n}", text="Publication à l’heure."
+        )
+        (self.root / "incidents" / INCIDENT / "updates" / name).write_text(text, "utf-8")
+        os.environ["SOURCE_DATE_EPOCH"] = str(now + 7200)
+
+    def damage_cache(self, how: int) -> None:
+        folder = self.root / CACHE_DIR
+        if not folder.is_dir():
+            return
+        tables = sorted(folder.glob("*.json"))
+        blobs = sorted((folder / "blobs").glob("*/*"))
+        if how == 0 and tables:
+            tables[0].write_bytes(tables[0].read_bytes()[:-20])  # truncated
+        elif how == 1:
+            for blob in blobs:  # one byte changed in each
+                data = bytearray(blob.read_bytes())
+                data[len(data) // 2] ^= 0xFF
+                blob.write_bytes(bytes(data))
+        elif how == 2 and tables:
+            stored = json.loads(tables[-1].read_text("utf-8"))
+            stored["entries"] = {k: v for k, v in list(stored["entries"].items())[1:]}
+            tables[-1].write_text(json.dumps(stored), "utf-8")  # edited, checksum left
+        elif how == 3:
+            shutil.rmtree(folder)
+        elif how == 4 and blobs:
+            blobs[-1].unlink()
+
+
+def incremental_build(repo: Repo) -> None:
+    """`vigie build`, with the cache."""
+    assert cli.build(repo.config, repo.root / "site") == 0
+
+
+def reference_build(repo: Repo, target: Path) -> dict[str, bytes]:
+    """The same sources built with no cache at all, in a folder of its own."""
+    shutil.rmtree(target, ignore_errors=True)
+    assert build_site(repo.config, target)
+    return tree_bytes(target)
+
+
+def assert_same(repo: Repo, reference: Path) -> None:
+    built, expected = tree_bytes(repo.root / "site"), reference_build(repo, reference)
+    assert sorted(built) == sorted(expected)
+    assert [name for name in expected if built[name] != expected[name]] == []
+
+
+@pytest.fixture(autouse=True)
+def _own_clock_and_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TEST_EPOCH)
+    monkeypatch.setattr(vigie, "__version__", vigie.__version__)
+    cache_module.code_fingerprint.cache_clear()
+    yield
+    cache_module.code_fingerprint.cache_clear()
+
+
+def bump_version() -> None:
+    vigie.__version__ += ".1"
+    cache_module.code_fingerprint.cache_clear()
+
+
+EDITS = (
+    "new_update",
+    "new_incident",
+    "correct",
+    "change_faq",
+    "change_theme",
+    "change_option",
+    "toggle_draft",
+    "toggle_draft",
+    "schedule_and_reach",
+)
+
+
+def test_every_kind_of_edit_in_turn_gives_the_clean_build(tmp_path: Path, capsys) -> None:
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")
+    for edit in EDITS:
+        getattr(repo, edit)()
+        incremental_build(repo)
+        assert_same(repo, tmp_path / "reference")
+    for how in range(5):
+        repo.damage_cache(how)
+        repo.new_update()
+        incremental_build(repo)
+        assert_same(repo, tmp_path / "reference")
+    bump_version()
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "cache" in line]
+    # The truncated table, the changed blob, the edited table: each reported once, by name.
+    assert any("cache endommagé" in line and ".json" in line for line in warnings), warnings
+    assert any("cache endommagé" in line and "blobs/" in line for line in warnings), warnings
+
+
+class IncrementalBuilds(RuleBasedStateMachine):
+    """Random sequences of the same edits, each followed by both builds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.base = Path(os.environ["VIGIE_INCREMENTAL_TMP"]) / f"run-{id(self)}"
+
+    @initialize()
+    def start(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
+        self.repo = Repo(self.base / "repo")
+        incremental_build(self.repo)
+
+    @rule(edit=st.sampled_from(EDITS))
+    def edit_sources(self, edit: str) -> None:
+        getattr(self.repo, edit)()
+        incremental_build(self.repo)
+
+    @rule(how=st.integers(0, 4))
+    def damage_the_cache(self, how: int) -> None:
+        self.repo.damage_cache(how)
+        incremental_build(self.repo)
+
+    @rule()
+    def bump_vigie_version(self) -> None:
+        bump_version()
+        incremental_build(self.repo)
+
+    @invariant()
+    def same_as_a_clean_build(self) -> None:
+        if hasattr(self, "repo"):
+            assert_same(self.repo, self.base / "reference")
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+def test_random_sequences_of_edits_give_the_clean_build(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("VIGIE_INCREMENTAL_TMP", str(tmp_path))
+    run_state_machine_as_test(
+        IncrementalBuilds,
+        settings=settings(
+            max_examples=2,
+            stateful_step_count=4,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
