@@ -241,3 +241,12 @@ def test_github_tests_only_when_code_templates_settings_or_tests_change(
     assert decide(tmp_path, "push", "0" * 40) == "code=true"
     assert decide(tmp_path, "push", "") == "code=true"
     assert decide(tmp_path, "workflow_dispatch", base) == "code=true"
+
+
+def test_docs_ci_names_what_the_templates_cache_and_test_on() -> None:
+    text = (REPO / "docs/ci.md").read_text(encoding="utf-8")
+    for glob in GITLAB["test"]["rules"][1]["changes"]:
+        assert f"`{glob.removesuffix('**/*')}`" in text, glob
+    for words in (".vigie-cache/", ".cache/pip/", "restore-keys", "gh cache delete"):
+        assert words in text, words
+    assert "Clear runner caches" in text
