@@ -14,19 +14,17 @@ builds at once share in turn. Deleting the folder is always safe: the next build
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import enum
 import fcntl
 import functools
 import hashlib
 import json
 import os
+import pickle
 import sys
 import tempfile
 import zlib
-from datetime import date, datetime, time, timedelta, tzinfo
 from importlib import metadata
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -50,51 +48,18 @@ CACHE_CHANGED_DURING_BUILD = (
 
 
 def fingerprint(*values: object) -> str:
-    """A digest of `values` that changes whenever any part of them does, type included."""
-    digest = hashlib.blake2b(digest_size=20)
-    _feed(digest.update, values)
-    return digest.hexdigest()
+    """A digest of `values` that changes whenever any part of them does, type included.
 
-
-def _feed(update: Callable[[bytes], object], value: object) -> None:  # noqa: C901, PLR0912
-    kind = type(value)
-    if kind is str:  # most of what is fed: the quick way first
-        data = value.encode("utf-8", "surrogatepass")  # type: ignore[attr-defined]
-        update(b"s%d:" % len(data) + data)
-        return
-    update(f"{kind.__module__}.{kind.__qualname__}|".encode())
-    if value is None or isinstance(value, bool | int | float):
-        update(repr(value).encode())
-    elif isinstance(value, str):
-        data = value.encode("utf-8", "surrogatepass")
-        update(b"%d:" % len(data) + data)
-    elif isinstance(value, bytes):
-        update(b"%d:" % len(value) + value)
-    elif isinstance(value, enum.Enum):
-        _feed(update, value.value)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            _feed(update, field.name)
-            _feed(update, getattr(value, field.name))
-    elif isinstance(value, tuple | list):
-        update(b"%d[" % len(value))
-        for item in value:
-            _feed(update, item)
-    elif isinstance(value, dict):
-        update(b"%d{" % len(value))
-        for key, item in value.items():
-            _feed(update, key)
-            _feed(update, item)
-    elif isinstance(value, set | frozenset):
-        update(b"%d(" % len(value))
-        for item in sorted(fingerprint(item) for item in value):
-            update(item.encode())
-    elif isinstance(value, datetime | date | time):
-        update(f"{value.isoformat()}|{getattr(value, 'tzinfo', None)!r}".encode())
-    elif isinstance(value, timedelta | tzinfo | PurePath):
-        update(repr(value).encode())
-    else:
-        raise TypeError(f"no fingerprint for {kind!r}")
+    The values are pickled (every field of a dataclass, by class name): equal bytes mean
+    equal values, so a reused entry is never a wrong one. Values whose pickle is not the
+    same from one process to the next (a set of strings) would only be missed, never mixed
+    up: the model holds none (a test checks the fingerprints of a build in two processes).
+    """
+    try:
+        data = pickle.dumps(values, protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError) as error:
+        raise TypeError(f"no fingerprint for {values!r:.80}") from error
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 @functools.cache
@@ -225,12 +190,13 @@ class BuildCache:
     def _blob_path(self, digest: str) -> Path:
         return self.folder / _BLOBS / digest[:2] / digest
 
-    def save(self, *, prune_blobs: bool = False) -> None:
-        """Write the entries each table used (so none grows); with `prune_blobs` (a build
-        that read or wrote every page), remove the blobs it did not use."""
+    def save(self, *, complete: bool = False) -> None:
+        """Write each table; `complete` (a build: it asked for all it needs) keeps only what
+        this run used, and the blobs it used, so that nothing grows. Otherwise (a check,
+        which asks for no page and for no HTML of a text already judged) nothing is dropped."""
         assert self._lock is not None, "saved under the lock"
         for name, memo in self._memos.items():
-            entries = memo.used
+            entries = memo.used if complete else {**memo.known, **memo.used}
             stored = {
                 "format": FORMAT,
                 "scope": memo.scope,
@@ -239,7 +205,7 @@ class BuildCache:
             }
             text = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
             _write_atomic(self._table_path(name), text.encode("utf-8"))
-        if prune_blobs:
+        if complete:
             for path in (self.folder / _BLOBS).glob("*/*"):
                 if path.name not in self._blobs_in_use:
                     path.unlink(missing_ok=True)

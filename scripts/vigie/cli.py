@@ -109,7 +109,7 @@ def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
     with cache.locked():
         built = _build(config_file, site_dir.resolve(), cache)
         if built:
-            cache.save(prune_blobs=True)
+            cache.save(complete=True)
     return 0 if built else 1
 
 

@@ -151,7 +151,8 @@ class _AbsoluteUrls(HTMLParser):
         self.out.append(f"<![{data}]>")
 
 
-@functools.lru_cache(maxsize=4096)  # an update is in the site's feeds and its components'
+# An update is in the site's feeds and its components': each is made once per build.
+@functools.cache
 def absolute_urls(fragment: str, base: str) -> str:
     """`fragment` with its relative links and images made absolute against `base`."""
     parser = _AbsoluteUrls(base)
@@ -169,6 +170,7 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
 
+@functools.cache
 def plain_text(fragment: str, limit: int = SUMMARY_LENGTH) -> str:
     """The text of an HTML fragment on one line, cut at a word after `limit` characters."""
     parser = _Text()
