@@ -171,7 +171,7 @@ class Repo:
         if not folder.is_dir():
             return
         tables = sorted(folder.glob("*.json"))
-        blobs = sorted((folder / "blobs").glob("*/*"))
+        blobs = sorted((folder / "blobs").glob("*/*/*"))
         if how == 0 and tables:
             tables[0].write_bytes(tables[0].read_bytes()[:-20])  # truncated
         elif how == 1:
@@ -179,10 +179,10 @@ class Repo:
                 data = bytearray(blob.read_bytes())
                 data[len(data) // 2] ^= 0xFF
                 blob.write_bytes(bytes(data))
-        elif how == 2 and tables:
-            stored = json.loads(tables[-1].read_text("utf-8"))
-            stored["entries"] = {k: v for k, v in list(stored["entries"].items())[1:]}
-            tables[-1].write_text(json.dumps(stored), "utf-8")  # edited, checksum left
+        elif how == 2 and tables:  # edited, its checksum left as it was
+            header, body = tables[-1].read_bytes().split(b"\n", 1)
+            entries = {**json.loads(body), "ajout": []}
+            tables[-1].write_bytes(header + b"\n" + json.dumps(entries).encode())
         elif how == 3:
             shutil.rmtree(folder)
         elif how == 4 and blobs:

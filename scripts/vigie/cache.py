@@ -117,22 +117,30 @@ class BuildCache:
         self.folder = folder
         self.warn = warn
         self.read = read  # False (`vigie build --clean`): nothing reused, a fresh cache saved
-        self._blobs_in_use: set[str] = set()
+        self._stores: dict[str, Blobs] = {}
         self._memos: dict[str, Memo] = {}
         self._lock: int | None = None
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[BuildCache]:
         """Hold the folder for one build; a second build waits for the first to finish."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.folder / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        self.acquire()
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-            self._lock = descriptor
             yield self
         finally:
+            self.release()
+
+    def acquire(self) -> None:
+        """Take the folder's lock (waiting for another build to finish)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.folder / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        self._lock = descriptor
+
+    def release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing releases the lock
             self._lock = None
-            os.close(descriptor)  # closing releases the lock
 
     def _table_path(self, name: str) -> Path:
         return self.folder / f"{name}.json"
@@ -144,51 +152,32 @@ class BuildCache:
         return self._memos[name]
 
     def _load(self, name: str, scope: str) -> dict[str, Any]:
+        """A table file: a header line (format, scope, checksum of the rest), then the entries."""
         path = self._table_path(name)
         try:
-            stored = json.loads(path.read_bytes())
+            header_line, _, body = path.read_bytes().partition(b"\n")
+            header = json.loads(header_line)
+            if not isinstance(header, dict) or header.get("format") != FORMAT:
+                return {}  # another format: not read
+            if header.get("scope") != scope:
+                return {}  # another Vigie, package set, theme or mkdocs.yml: not reused
+            if header.get("checksum") != hashlib.sha256(body).hexdigest():
+                raise ValueError("checksum")
+            entries = json.loads(body)
+            if not isinstance(entries, dict):
+                raise ValueError("entries")
         except FileNotFoundError:
             return {}
         except (OSError, ValueError):
-            self.warn(CACHE_DAMAGED.format(path=self._shown(path)))
-            return {}
-        if not isinstance(stored, dict) or stored.get("format") != FORMAT:
-            return {}
-        if stored.get("scope") != scope:
-            return {}  # another Vigie, package set, theme or mkdocs.yml: not reused
-        entries = stored.get("entries")
-        if not isinstance(entries, dict) or stored.get("checksum") != _checksum(entries):
-            self.warn(CACHE_DAMAGED.format(path=self._shown(path)))
+            self.warn(CACHE_DAMAGED.format(path=self.shown(path)))
             return {}
         return entries
 
-    def blob(self, digest: str) -> bytes | None:
-        """The bytes stored under their SHA-256 `digest`; None (reported) when damaged."""
-        path = self._blob_path(digest)
-        try:
-            data = zlib.decompress(path.read_bytes())
-        except FileNotFoundError:
-            return None
-        except (OSError, zlib.error):
-            data = b""
-        if hashlib.sha256(data).hexdigest() != digest:
-            self.warn(CACHE_DAMAGED.format(path=self._shown(path)))
-            return None
-        self._blobs_in_use.add(digest)
-        return data
-
-    def put_blob(self, data: bytes) -> str:
-        """Store `data` (if new) under its SHA-256; blobs never change once written."""
-        digest = hashlib.sha256(data).hexdigest()
-        path = self._blob_path(digest)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(path, zlib.compress(data, 1))
-        self._blobs_in_use.add(digest)
-        return digest
-
-    def _blob_path(self, digest: str) -> Path:
-        return self.folder / _BLOBS / digest[:2] / digest
+    def blobs(self, name: str) -> Blobs:
+        """The store of bytes kept beside the table `name` (e.g. the pages' HTML)."""
+        if name not in self._stores:
+            self._stores[name] = Blobs(self.folder / _BLOBS / name, self)
+        return self._stores[name]
 
     def save(self, *, complete: bool = False) -> None:
         """Write each table; `complete` (a build: it asked for all it needs) keeps only what
@@ -197,26 +186,60 @@ class BuildCache:
         assert self._lock is not None, "saved under the lock"
         for name, memo in self._memos.items():
             entries = memo.used if complete else {**memo.known, **memo.used}
-            stored = {
-                "format": FORMAT,
-                "scope": memo.scope,
-                "checksum": _checksum(entries),
-                "entries": entries,
-            }
-            text = json.dumps(stored, ensure_ascii=False, separators=(",", ":"))
-            _write_atomic(self._table_path(name), text.encode("utf-8"))
+            body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+            del entries
+            checksum = hashlib.sha256(body).hexdigest()
+            header = {"format": FORMAT, "scope": memo.scope, "checksum": checksum}
+            _write_atomic(self._table_path(name), json.dumps(header).encode() + b"\n" + body)
         if complete:
-            for path in (self.folder / _BLOBS).glob("*/*"):
-                if path.name not in self._blobs_in_use:
-                    path.unlink(missing_ok=True)
+            for store in self._stores.values():
+                store.prune()
 
-    def _shown(self, path: Path) -> str:
+    def shown(self, path: Path) -> str:
         return str(Path(CACHE_DIR, path.relative_to(self.folder)))
 
 
-def _checksum(entries: dict[str, Any]) -> str:
-    text = json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+class Blobs:
+    """Bytes stored under their SHA-256, compressed; checked against their name when read."""
+
+    def __init__(self, folder: Path, cache: BuildCache) -> None:
+        self.folder = folder
+        self.cache = cache
+        self._in_use: set[str] = set()
+
+    def get(self, digest: str) -> bytes | None:
+        """The bytes stored under `digest`; None when missing, or damaged (reported)."""
+        path = self._path(digest)
+        try:
+            data = zlib.decompress(path.read_bytes())
+        except FileNotFoundError:
+            return None
+        except (OSError, zlib.error):
+            data = b""
+        if hashlib.sha256(data).hexdigest() != digest:
+            self.cache.warn(CACHE_DAMAGED.format(path=self.cache.shown(path)))
+            return None
+        self._in_use.add(digest)
+        return data
+
+    def put(self, data: bytes) -> str:
+        """Store `data` (if new) under its SHA-256; a blob never changes once written."""
+        digest = hashlib.sha256(data).hexdigest()
+        path = self._path(digest)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(path, zlib.compress(data, 1))
+        self._in_use.add(digest)
+        return digest
+
+    def prune(self) -> None:
+        """Remove every blob this run did not read or write."""
+        for path in self.folder.glob("*/*"):
+            if path.name not in self._in_use:
+                path.unlink(missing_ok=True)
+
+    def _path(self, digest: str) -> Path:
+        return self.folder / digest[:2] / digest
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import functools
-import logging
 import os
 import shutil
 import subprocess
@@ -35,14 +33,16 @@ def _config_file(value: str) -> Path:
     return Path(value).resolve()
 
 
-def check(config_file: Path, since: str | None = None, *, guard: bool = False) -> int:
+def check(
+    config_file: Path, since: str | None = None, *, guard: bool = False, clean: bool = False
+) -> int:
     """Validate the sources without building; print every problem; 0 or 1.
 
     The published updates are compared with what is public (the last build's record in
     `site/`, the upstream branch); with `guard`, with the git revision `since` instead
-    (default: the upstream merge base, else HEAD~1).
+    (default: the upstream merge base, else HEAD~1). `clean`: every text judged again.
     """
-    cache = pipeline.open_cache(config_file, _warn)
+    cache = pipeline.open_cache(config_file, _warn, clean=clean)
     with cache.locked():
         checked = _check(config_file, since, guard=guard, cache=cache)
         if checked is not None:
@@ -50,7 +50,8 @@ def check(config_file: Path, since: str | None = None, *, guard: bool = False) -
     return 0 if checked else 1
 
 
-_warn = functools.partial(print, file=sys.stderr)
+def _warn(text: str) -> None:
+    print(text, file=sys.stderr)  # sys.stderr as it is then
 
 
 def _check(
@@ -114,9 +115,9 @@ def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
 
 
 def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> bool:
-    from vigie.plugin import build_site
+    from vigie.plugin import build_site, show_mkdocs_warnings
 
-    _show_mkdocs_warnings()
+    show_mkdocs_warnings()
     checked = _check(config_file, site_dir=site_dir, cache=cache)  # compared with the last
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
@@ -262,18 +263,6 @@ def swap_in(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _show_mkdocs_warnings() -> None:
-    """MkDocs' warnings and errors on stderr, for the commands that run MkDocs (once)."""
-    mkdocs_log = logging.getLogger("mkdocs")
-    if any(getattr(h, "vigie", False) for h in mkdocs_log.handlers):
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-    handler.vigie = True  # type: ignore[attr-defined]
-    mkdocs_log.addHandler(handler)
-    mkdocs_log.setLevel(logging.WARNING)
-
-
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `vigie` command."""
     parser = argparse.ArgumentParser(
@@ -282,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-f", "--config-file", type=_config_file, default=Path("mkdocs.yml"))
     commands = parser.add_subparsers(dest="command", required=True)
     check_parser = commands.add_parser("check", help="vérifier les sources sans construire le site")
+    check_parser.add_argument(
+        "--clean", action="store_true", help="tout juger de nouveau, sans rien reprendre du cache"
+    )
     check_parser.add_argument(
         "--since",
         nargs="?",
@@ -305,7 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config_file = args.config_file.resolve()
     if args.command == "check":
-        return check(config_file, args.since or None, guard=args.since is not None)
+        return check(
+            config_file, args.since or None, guard=args.since is not None, clean=args.clean
+        )
     if args.command == "verify":
         return verify(args.location)
     if args.command in ("deploy", "rollback", "releases", "nginx-config"):
@@ -486,11 +480,11 @@ def _run_workflow_command(args: argparse.Namespace, config_file: Path) -> int:
     except workflow.WorkflowError as error:
         print(error, file=sys.stderr)
         return 1
-    from vigie.plugin import PREVIEW_VARIABLE, serve_site
+    from vigie.plugin import PREVIEW_VARIABLE, serve_site, show_mkdocs_warnings
 
     if args.drafts:
         os.environ[PREVIEW_VARIABLE] = "1"
-    _show_mkdocs_warnings()
+    show_mkdocs_warnings()
     serve_site(config_file, args.dev_addr)
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-    from vigie.cache import BuildCache, Memo
+    from vigie.cache import Blobs, BuildCache, Memo
     from vigie.derive import SiteView
     from vigie.markup import MarkdownRenderer
     from vigie.pages.site import GeneratedPage
@@ -77,6 +78,7 @@ class _Build:
     inline_code: csp.InlineCode = field(default_factory=csp.InlineCode)  # of every page so far
     feeds_dir: tempfile.TemporaryDirectory[str] | None = None  # each feed written as made
     kept: Memo | None = None  # the pages of earlier builds (a build with a cache)
+    blobs: Blobs | None = None  # their bytes
     reused: dict[str, reuse.Reused] = field(default_factory=dict)  # taken from `kept`
     # Reused pages that search skips, written without MkDocs: (address, date) for the sitemap.
     left_out: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -130,13 +132,16 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         checked, self.checked = self.checked, None
         root = Path(config.config_file_path).parent
+        if self.serving:  # each rebuild of the preview takes the cache, and saves it if built
+            self.cache = pipeline.open_cache(Path(config.config_file_path), log.info)
+            self.cache.acquire()
         if checked is None:
-            checked = _checked(Path(config.config_file_path))
+            checked = _checked(Path(config.config_file_path), self.cache)
         site, markdown = checked
         preview = os.environ.get(PREVIEW_VARIABLE) == "1"
         view = site_view(site, publication_time(os.environ), preview)
         generated = pages(view)
-        kept = None
+        kept = blobs = None
         if self.cache is not None:
             theme = config.theme
             # Material's own templates are named by its version (in the scope): only the
@@ -150,7 +155,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
                 preview=preview,
                 serving=self.serving,
             )
-            kept = self.cache.memo(reuse.TABLE, scope)
+            name = reuse.table(preview=preview, serving=self.serving)
+            kept, blobs = self.cache.memo(name, scope), self.cache.blobs(name)
         reused = reuse.reusable(generated, kept) if kept is not None else {}
         self.build = _Build(
             view,
@@ -166,6 +172,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
                 **published.files(view),
             },
             kept=kept,
+            blobs=blobs,
             reused=reused,
         )
         # Material's favicon, addressed by its content: kept in cache like the theme's files.
@@ -213,9 +220,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     def _take(self, build: _Build, page: GeneratedPage, config: MkDocsConfig) -> None:
         """Put a reused page in place: written now if search skips it (MkDocs never sees it),
         else rendered by an empty template and its bytes put back (`on_post_page`)."""
-        assert self.cache is not None, "pages are reused only from a cache"
+        assert build.blobs is not None, "pages are reused only from a cache"
         taken = build.reused[page.uri]
-        page_html = reuse.take(self.cache, taken)
+        page_html = reuse.take(build.blobs, taken)
         if page_html is None:  # damaged: made again
             del build.reused[page.uri]
             return
@@ -306,15 +313,15 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         if uri in build.reused:
             taken = build.reused[uri]
             build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
-            assert self.cache is not None, "pages are reused only from a cache"
-            page_html = reuse.take(self.cache, taken)  # read whole in on_files: changed since?
+            assert build.blobs is not None, "pages are reused only from a cache"
+            page_html = reuse.take(build.blobs, taken)  # read whole in on_files: changed since?
             if page_html is None:
                 raise PluginError(CACHE_CHANGED_DURING_BUILD.format(page=uri))
             return page_html
         final, code = self._with_csp(html.collapse_whitespace(html.valid_toggles(output)))
         generated = build.pages.get(uri)
-        if build.kept is not None and self.cache is not None and generated and generated.inputs:
-            reuse.keep(build.kept, self.cache, generated, final, code.scripts, code.styles)
+        if build.kept is not None and build.blobs is not None and generated and generated.inputs:
+            reuse.keep(build.kept, build.blobs, generated, final, code.scripts, code.styles)
         return final
 
     @event_priority(-90)
@@ -347,10 +354,20 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # A preview (drafts shown) gets none, so that `vigie deploy` refuses it.
         if not build.preview:
             manifest.write_manifest(Path(config.site_dir), build.version)
+        if self.serving and self.cache is not None:
+            self.cache.save(complete=True)
+            self._let_go_of_cache()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.build is not None:
             _forget_feeds(self.build)
+        self._let_go_of_cache()
+
+    def _let_go_of_cache(self) -> None:
+        """The preview's cache, released after each rebuild (`vigie build` holds its own)."""
+        if self.serving and self.cache is not None:
+            self.cache.release()
+            self.cache = None
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
@@ -360,9 +377,21 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         return server
 
 
-def _checked(config_file: Path) -> Checked:
+def show_mkdocs_warnings() -> None:
+    """MkDocs' warnings and errors on stderr, for the commands that run MkDocs (once)."""
+    mkdocs_log = logging.getLogger("mkdocs")
+    if any(getattr(h, "vigie", False) for h in mkdocs_log.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    handler.vigie = True  # type: ignore[attr-defined]
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.WARNING)
+
+
+def _checked(config_file: Path, cache: BuildCache | None = None) -> Checked:
     """The one road (pipeline.py); its problems as MkDocs errors, then a refusal."""
-    outcome = pipeline.check(config_file)
+    outcome = pipeline.check(config_file, cache=cache)
     for warning in outcome.warnings:  # shown, not counted: strict mode must not refuse them
         log.info(str(warning))
     if outcome.checked is None:

@@ -17,11 +17,16 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
 
-    from vigie.cache import BuildCache, Memo
+    from vigie.cache import Blobs, Memo
     from vigie.model import Settings
     from vigie.pages.site import GeneratedPage
 
-TABLE = "pages"
+
+def table(*, preview: bool, serving: bool) -> str:
+    """The table of one kind of build: a preview never evicts the published pages."""
+    return "pages" + ("-preview" if preview else "") + ("-serve" if serving else "")
+
+
 # The template of a reused page: it prints nothing, the page's kept bytes are put back.
 TEMPLATE = "vigie/reused.html"
 
@@ -78,20 +83,20 @@ def reusable(pages: Iterable[GeneratedPage], kept: Memo) -> dict[str, Reused]:
     return found
 
 
-def take(cache: BuildCache, reused: Reused) -> str | None:
-    """The page's kept HTML; None (reported) when its blob is missing or damaged."""
-    data = cache.blob(reused.digest)
+def take(blobs: Blobs, reused: Reused) -> str | None:
+    """The page's kept HTML; None when its blob is missing, or damaged (reported)."""
+    data = blobs.get(reused.digest)
     return data.decode("utf-8") if data is not None else None
 
 
 def keep(
     kept: Memo,
-    cache: BuildCache,
+    blobs: Blobs,
     page: GeneratedPage,
     final_html: str,
     scripts: Iterable[str],
     styles: Iterable[str],
 ) -> None:
     """Keep a page just made, for the next build."""
-    digest = cache.put_blob(final_html.encode("utf-8"))
+    digest = blobs.put(final_html.encode("utf-8"))
     kept.put(page.uri, [page_fingerprint(page), digest, sorted(scripts), sorted(styles)])
