@@ -73,7 +73,8 @@ def test_a_small_run_reports_every_figure(tmp_path: Path, monkeypatch: pytest.Mo
     assert bench.main([*argv, "--work", str(tmp_path / "w"), "--output", str(output)]) == 0
     report = output.read_text(encoding="utf-8")
     assert re.search(r"^\| 3 \| (\d+) / \1 \|", report, re.MULTILINE)  # same pages for both
-    assert "Reconstruction après l'ajout d'une mise à jour à 3 incidents" in report
+    assert "## Publier une mise à jour" in report
+    assert re.search(r"^\| 3 \| [\d.]+ \| [\d.]+ \| \*\*[\d.]+\*\* \|", report, re.MULTILINE)
     assert "## Objectifs" in report
     updated = max((tmp_path / "w/3/updated/incidents").glob("*/updates"))
     assert len(list(updated.glob("*.md"))) == synth.UPDATES_PER_INCIDENT + 1

@@ -101,7 +101,9 @@ class Memo:
 
     def get(self, key: str) -> Any:
         """The value kept under `key`, or None; a value read is kept for the next build."""
-        value = self.known.get(key)
+        if key in self.used:
+            return self.used[key]
+        value = self.known.pop(key, None)  # moved, not copied: a table can be large
         if value is not None:
             self.used[key] = value
         return value

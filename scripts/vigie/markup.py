@@ -124,7 +124,7 @@ class MarkdownRenderer:
                 self._headings.shift.below = below
                 converted = self._markdown.reset().convert(text)
                 rendered = under_served_path(converted, self.served_path)
-                if self._kept is not None:
-                    self._kept.put(kept_key, rendered)
-            self._cache[key] = Markup(rendered)
+            self._cache[key] = markup = Markup(rendered)
+            if self._kept is not None:
+                self._kept.put(kept_key, markup)  # one copy of the HTML in memory, not two
         return self._cache[key]

@@ -208,6 +208,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(make())
             files.append(File.generated(config, uri, abs_src_path=str(path)))
+        feeds.forget()
         # A dot folder is excluded by default: include it explicitly.
         security_txt = securitytxt.text(build.view.site.settings)
         files.append(

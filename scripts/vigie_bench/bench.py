@@ -106,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commit = report.commit(PACKAGES[0])
     freeze_code(work / "code")
     results: list[Result] = []
-    rebuild: Rebuild | None = None
+    rebuilds: list[Rebuild] = []
     try:
         for size in sizes:
             say(f"{report.size_text(size)} incidents :")
@@ -118,10 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 runs=runs,
                 jobs=args.jobs,
                 deadline=deadline if size == max(sizes) else None,
-                rebuild=size == max(sizes),
+                rebuild=True,
             )
             results.append(result)
-            rebuild = rebuilt or rebuild
+            rebuilds += [rebuilt] if rebuilt else []
     except BenchError as error:
         print(error, file=sys.stderr)
         return 1
@@ -138,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = command or shlex.join(["python", "-m", "vigie_bench.bench", *words])
     text = report.report(
         results,
-        rebuild,
+        rebuilds,
         command=command,
         started=started,
         total_seconds=time.monotonic() - began,

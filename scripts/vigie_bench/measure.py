@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import vigie
 import vigie_bench
 from vigie_bench.repository import BenchError
-from vigie_bench.synth import add_update, make_repo
+from vigie_bench.synth import make_repo
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -97,9 +97,14 @@ def median_run(runs: Sequence[Run]) -> Run:
     )
 
 
-def vigie_command(repo: Path, action: str) -> list[str]:
+def vigie_command(repo: Path, action: str, *options: str) -> list[str]:
     """`vigie check` or `vigie build` on `repo`, as staff run it."""
-    return [sys.executable, "-m", "vigie.cli", "-f", str(repo / "mkdocs.yml"), action]
+    return [sys.executable, "-m", "vigie.cli", "-f", str(repo / "mkdocs.yml"), action, *options]
+
+
+def copy_with_update_command(repo: Path, target: Path) -> list[str]:
+    """`repo` copied to `target` with its site and build cache, then one update more."""
+    return [sys.executable, "-m", "vigie_bench.synth", "copy-with-update", str(repo), str(target)]
 
 
 def plain_command(plain: Path) -> list[str]:
@@ -164,8 +169,11 @@ class Result:
 
 @dataclass(frozen=True)
 class Rebuild:
+    """One new update published with the last build's cache: the build, then the check."""
+
     incidents: int
     run: Run
+    check: Run
 
 
 def _html_pages(site: Path) -> int:
@@ -190,19 +198,16 @@ def measure_size(
 ) -> tuple[Result, Rebuild | None]:
     """Generate one size from `source_repo`'s settings, build it with Vigie and with Material.
 
-    With a `deadline` (a `time.monotonic()` value), passes after the first are only run
-    while one more pass still fits before it. With `rebuild`, the first pass also builds a
-    copy of the sources with one update more, in Vigie's lane, while Material still builds.
+    The full build and check ignore the cache (`--clean`; the build still writes one). With
+    a `deadline` (a `time.monotonic()` value), passes after the first are only run while one
+    more pass still fits before it. With `rebuild`, the first pass then copies the sources
+    with the site and cache just made, adds one update, and builds and checks that copy
+    (the day of an incident), in Vigie's lane, while Material still builds.
     """
     start = time.monotonic()
     repo = make_repo(work / f"{incidents}" / "repo", incidents, seed=seed, source_repo=source_repo)
     plain = work / f"{incidents}" / "plain"
     updated = work / f"{incidents}" / "updated"
-    if rebuild:
-        if updated.exists():
-            shutil.rmtree(updated)
-        shutil.copytree(repo, updated, ignore=shutil.ignore_patterns("site"))
-        add_update(updated)
     prepared = time.monotonic()
     say(f"  sources générées en {prepared - start:.0f} s")
     vigie_runs: list[Run] = []
@@ -213,15 +218,25 @@ def measure_size(
         began = time.monotonic()
         # The plain pages come from Vigie's own page list: written beside the first build.
         writing = [write_plain_command(repo, plain)] if number == 1 else []
-        rebuilding = [vigie_command(updated, "build")] if rebuild and number == 1 else []
+        rebuilding = (
+            [
+                copy_with_update_command(repo, updated),
+                vigie_command(updated, "build"),
+                vigie_command(updated, "check"),
+            ]
+            if rebuild and number == 1
+            else []
+        )
+        full = [vigie_command(repo, "build", "--clean"), vigie_command(repo, "check", "--clean")]
         (vigie, check, *after_update), material = run_lanes(
-            [vigie_command(repo, "build"), vigie_command(repo, "check"), *rebuilding],
-            [*writing, plain_command(plain)],
-            jobs,
+            [*full, *rebuilding], [*writing, plain_command(plain)], jobs
         )
         if after_update:
-            rebuilt = Rebuild(incidents, after_update[0])
-            say(f"  une mise à jour de plus, puis `vigie build` : {rebuilt.run.seconds:.1f} s")
+            rebuilt = Rebuild(incidents, after_update[1], after_update[2])
+            say(
+                f"  une mise à jour de plus, cache chaud : build {rebuilt.run.seconds:.1f} s "
+                f"({rebuilt.run.peak_mib:.0f} Mio), check {rebuilt.check.seconds:.1f} s"
+            )
         material = material[-1]
         vigie_runs.append(vigie)
         plain_runs.append(material)

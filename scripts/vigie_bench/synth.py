@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 import textwrap
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -392,3 +393,20 @@ def add_update(repo: Path) -> Path:
     path = newest / "updates" / f"{date.astimezone(PARIS):%Y-%m-%dT%H%M}-nouvelle-information.md"
     path.write_text(f"---\n{_yaml(update)}---\n{body}\n", encoding="utf-8")
     return path
+
+
+def copy_with_update(repo: Path, target: Path) -> Path:
+    """`repo` copied whole (its site and build cache too), then `add_update` on the copy."""
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(repo, target, symlinks=True)
+    return add_update(target)
+
+
+if __name__ == "__main__":  # python -m vigie_bench.synth copy-with-update REPO TARGET
+    import sys
+    from pathlib import Path as _Path
+
+    if len(sys.argv) != 4 or sys.argv[1] != "copy-with-update":
+        sys.exit("usage : python -m vigie_bench.synth copy-with-update DÉPÔT COPIE")
+    print(copy_with_update(_Path(sys.argv[2]), _Path(sys.argv[3])))

@@ -414,3 +414,9 @@ def files(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Callable[[], by
     site = feeds[SITE_FEEDS]
     result[SITE_JSON] = partial(json_feed, site, settings, absolute(settings, SITE_JSON))
     return dict(sorted(result.items()))
+
+
+def forget() -> None:
+    """Let go of the entries' absolute links and summaries made for this build's feeds."""
+    absolute_urls.cache_clear()
+    plain_text.cache_clear()
