@@ -82,6 +82,7 @@ class _Build:
     reused: dict[str, reuse.Reused] = field(default_factory=dict)  # taken from `kept`
     # Reused pages that search skips, written without MkDocs: (address, date) for the sitemap.
     left_out: dict[str, tuple[str, str]] = field(default_factory=dict)
+    written: dict[str, tuple[int, str]] = field(default_factory=dict)  # their size and SHA-256
 
 
 def build_site(
@@ -231,8 +232,10 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             build.pages[page.uri] = replace(page, template=reuse.TEMPLATE)
             return
         file = File.generated(config, page.uri, content="")
+        data = page_html.encode("utf-8")
         Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(file.abs_dest_path).write_bytes(page_html.encode("utf-8"))
+        Path(file.abs_dest_path).write_bytes(data)
+        build.written[file.dest_uri] = (len(data), taken.digest)  # the digest was just checked
         build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
         build.left_out[page.uri] = (file.url, page.updated)
 
@@ -354,7 +357,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # The one file written after the build: it needs the bytes of all the others.
         # A preview (drafts shown) gets none, so that `vigie deploy` refuses it.
         if not build.preview:
-            manifest.write_manifest(Path(config.site_dir), build.version)
+            manifest.write_manifest(Path(config.site_dir), build.version, build.written)
         if self.serving and self.cache is not None:
             self.cache.save(complete=True)
             self._let_go_of_cache()

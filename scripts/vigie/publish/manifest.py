@@ -18,6 +18,7 @@ from vigie import __version__
 from vigie.outputs.feeds import dump_json
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
 MANIFEST = "version.json"
@@ -64,12 +65,21 @@ def site_version(root: Path) -> SiteVersion:
     return SiteVersion(commit, date)
 
 
-def file_entries(site_dir: Path) -> list[FileEntry]:
-    """Every file of the built site but the manifest itself, sorted by path."""
+def file_entries(
+    site_dir: Path, known: Mapping[str, tuple[int, str]] | None = None
+) -> list[FileEntry]:
+    """Every file of the built site but the manifest itself, sorted by path.
+
+    `known`: size and SHA-256 of files this build wrote from bytes it had checked (pages
+    taken from the cache), by path: not read again.
+    """
+    known = known or {}
     entries = []
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(site_dir).as_posix()
-        if relative != MANIFEST:
+        if relative in known:
+            entries.append(FileEntry(relative, *known[relative]))
+        elif relative != MANIFEST:
             data = path.read_bytes()
             entries.append(FileEntry(relative, len(data), hashlib.sha256(data).hexdigest()))
     return entries
@@ -86,9 +96,11 @@ def manifest_json(version: SiteVersion, entries: list[FileEntry]) -> str:
     return dump_json(document).decode()
 
 
-def write_manifest(site_dir: Path, version: SiteVersion) -> None:
-    """Write `version.json` for everything already in `site_dir`."""
-    text = manifest_json(version, file_entries(site_dir))
+def write_manifest(
+    site_dir: Path, version: SiteVersion, known: Mapping[str, tuple[int, str]] | None = None
+) -> None:
+    """Write `version.json` for everything already in `site_dir` (`known`: `file_entries`)."""
+    text = manifest_json(version, file_entries(site_dir, known))
     (site_dir / MANIFEST).write_text(text, encoding="utf-8")
 
 
