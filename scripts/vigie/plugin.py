@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from vigie import french, messages, pipeline, urls
-from vigie.cache import CACHE_CHANGED_DURING_BUILD
+from vigie.cache import CACHE_CHANGED_DURING_BUILD, code_fingerprint
 from vigie.config import OPTIONS
 from vigie.derive import publication_time, site_view
 from vigie.outputs import api, badges, csp, feeds, ical, published, securitytxt
@@ -79,6 +79,7 @@ class _Build:
     feeds_dir: tempfile.TemporaryDirectory[str] | None = None  # each feed written as made
     kept: Memo | None = None  # the pages of earlier builds (a build with a cache)
     blobs: Blobs | None = None  # their bytes
+    texts: Memo | None = None  # texts the feeds and the API made from each update's HTML
     reused: dict[str, reuse.Reused] = field(default_factory=dict)  # taken from `kept`
     # Reused pages that search skips, written without MkDocs: (address, date) for the sitemap.
     left_out: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -142,8 +143,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         preview = os.environ.get(PREVIEW_VARIABLE) == "1"
         view = site_view(site, publication_time(os.environ), preview)
         generated = pages(view)
-        kept = blobs = None
+        kept = blobs = texts = None
         if self.cache is not None:
+            texts = self.cache.memo("texts", code_fingerprint())  # the feeds' and the API's
             theme = config.theme
             # Material's own templates are named by its version (in the scope): only the
             # site's own theme folder and pages are read.
@@ -166,7 +168,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             manifest.site_version(root),
             pages={page.uri: page for page in generated},
             outputs={
-                **api.files(view, markdown.html),
+                **api.files(view, markdown.html, texts),
                 **badges.files(view),
                 **notice.files(view),
                 **ical.files(view),
@@ -174,6 +176,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             },
             kept=kept,
             blobs=blobs,
+            texts=texts,
             reused=reused,
         )
         # Material's favicon, addressed by its content: kept in cache like the theme's files.
@@ -204,7 +207,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # A feed holds every entry it lists: each is written to disk as soon as it is made and
         # let go, and MkDocs copies it from there (content= would keep them all until the end).
         build.feeds_dir = tempfile.TemporaryDirectory(prefix="vigie-feeds-")
-        for uri, make in feeds.files(build.view, build.markdown.html).items():
+        for uri, make in feeds.files(build.view, build.markdown.html, build.texts).items():
             path = Path(build.feeds_dir.name, uri)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(make())

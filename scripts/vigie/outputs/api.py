@@ -18,6 +18,7 @@ from vigie.outputs import feeds
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from vigie.cache import Memo
     from vigie.derive import IncidentView, SiteView, Version
     from vigie.model import Component, Settings, Update
     from vigie.outputs.feeds import MarkdownToHtml
@@ -57,10 +58,11 @@ def timestamp(moment: datetime, settings: Settings) -> str:
 class _Api:
     """The documents of one build, sharing the page object and the component objects."""
 
-    def __init__(self, view: SiteView, markdown: MarkdownToHtml) -> None:
+    def __init__(self, view: SiteView, markdown: MarkdownToHtml, kept: Memo | None) -> None:
         self.view = view
         self.settings = view.site.settings
         self.markdown = markdown
+        self.kept = kept  # texts made by earlier builds (feeds.kept_text)
         self.page_id = page_id(self.settings)
         updated = view.updated_at or feeds.epoch(self.settings)
         self.page: Json = {
@@ -143,7 +145,10 @@ class _Api:
             "x_title": update.title,
             "x_url": urls.permalink(self.settings, update),
             "x_feed_id": urls.entry_id(self.settings, update),
-            "x_body_html": feeds.absolute_urls(
+            "x_body_html": feeds.kept_text(
+                self.kept,
+                "absolute",
+                feeds.absolute_urls,
                 str(self.markdown(update.body)),
                 urls.incident_page(self.settings, view.incident.id),
             ),
@@ -280,11 +285,14 @@ class _Api:
         }
 
 
-def documents(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Json]:
+def documents(
+    view: SiteView, markdown: MarkdownToHtml, kept: Memo | None = None
+) -> dict[str, Json]:
     """Every API document as plain data, by its path in the site."""
-    return _Api(view, markdown).documents()
+    return _Api(view, markdown, kept).documents()
 
 
-def files(view: SiteView, markdown: MarkdownToHtml) -> dict[str, bytes]:
+def files(view: SiteView, markdown: MarkdownToHtml, kept: Memo | None = None) -> dict[str, bytes]:
     """Every API file by its path in the site."""
-    return {path: feeds.dump_json(doc) for path, doc in sorted(documents(view, markdown).items())}
+    made = documents(view, markdown, kept)
+    return {path: feeds.dump_json(doc) for path, doc in sorted(made.items())}

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from feedgen.feed import FeedGenerator
 
 from vigie import french
+from vigie.cache import fingerprint
 from vigie.urls import (
     ATOM_FILE,
     ATOM_TYPE,
@@ -46,6 +47,7 @@ from vigie.urls import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from vigie.cache import Memo
     from vigie.derive import IncidentView, SiteView
     from vigie.model import Communication, Settings, Update
 
@@ -183,23 +185,40 @@ def plain_text(fragment: str, limit: int = SUMMARY_LENGTH) -> str:
     return f"{cut.rstrip(' ,;:.')}…"
 
 
+def kept_text(kept: Memo | None, kind: str, make: Callable[..., str], *args: str) -> str:
+    """`make(*args)`, taken from `kept` when an earlier build made it from the same text."""
+    if kept is None:
+        return make(*args)
+    key = fingerprint(kind, *args)
+    found = kept.get(key)
+    if found is None:
+        found = make(*args)
+        kept.put(key, found)
+    return found
+
+
 def entry_title(incident_title: str, update: Update) -> str:
     """<incident title> — <status in French> : <update title>."""
     return f"{incident_title} — {french.STATUS[update.status]} : {update.title}"
 
 
 def entry(
-    view: IncidentView, update: Update, settings: Settings, markdown: MarkdownToHtml
+    view: IncidentView,
+    update: Update,
+    settings: Settings,
+    markdown: MarkdownToHtml,
+    kept: Memo | None = None,
 ) -> Entry:
-    """The feed entry of one published update."""
-    content = absolute_urls(str(markdown(update.body)), incident_page(settings, view.incident.id))
+    """The feed entry of one published update (`kept`: texts made by earlier builds)."""
+    page = incident_page(settings, view.incident.id)
+    content = kept_text(kept, "absolute", absolute_urls, str(markdown(update.body)), page)
     published = french.local(update.date, settings.timezone)
     updated = max((update.date, *(c.date for c in update.corrections)))
     return Entry(
         id=entry_id(settings, update),
         url=permalink(settings, update),
         title=entry_title(view.incident.title, update),
-        summary=plain_text(content),
+        summary=kept_text(kept, "summary", plain_text, content),
         content_html=content,
         published=published,
         updated=french.local(updated, settings.timezone),
@@ -263,11 +282,13 @@ def _feed(
     return Feed(feed_id, title, description, page, ordered, updated)
 
 
-def all_feeds(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Feed]:
+def all_feeds(
+    view: SiteView, markdown: MarkdownToHtml, kept: Memo | None = None
+) -> dict[str, Feed]:
     """Every feed by its folder: the site's, each incident's and each service's."""
     settings = view.site.settings
     by_incident = {
-        i.incident.id: tuple(entry(i, u, settings, markdown) for u in i.updates)
+        i.incident.id: tuple(entry(i, u, settings, markdown, kept) for u in i.updates)
         for i in view.incidents
     }
     messages = {
@@ -399,14 +420,17 @@ def dump_json(document: object) -> bytes:
     return (json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def files(view: SiteView, markdown: MarkdownToHtml) -> dict[str, Callable[[], bytes]]:
+def files(
+    view: SiteView, markdown: MarkdownToHtml, kept: Memo | None = None
+) -> dict[str, Callable[[], bytes]]:
     """Every feed file by its path in the site, each made when called.
 
     Three files per incident: made all at once, they would stay in memory the whole build.
+    `kept`: each entry's absolute HTML and summary, as earlier builds made them.
     """
     settings = view.site.settings
     result: dict[str, Callable[[], bytes]] = {}
-    feeds = all_feeds(view, markdown)
+    feeds = all_feeds(view, markdown, kept)
     for prefix, feed in feeds.items():
         rss_path, atom_path = f"{prefix}{RSS_FILE}", f"{prefix}{ATOM_FILE}"
         result[rss_path] = partial(rss, feed, settings, absolute(settings, rss_path))
