@@ -25,7 +25,7 @@ from hypothesis.stateful import (
 )
 
 import vigie
-from conftest import TEST_EPOCH, copy_repo, tree_bytes
+from conftest import TEST_EPOCH, copy_repo, run_vigie, tree_bytes
 from vigie import cache as cache_module
 from vigie import cli
 from vigie.cache import CACHE_DIR
@@ -179,10 +179,10 @@ class Repo:
                 data = bytearray(blob.read_bytes())
                 data[len(data) // 2] ^= 0xFF
                 blob.write_bytes(bytes(data))
-        elif how == 2 and tables:  # edited, its checksum left as it was
-            header, body = tables[-1].read_bytes().split(b"\n", 1)
+        elif how == 2 and tables:  # edited, its checksum (last line) left as it was
+            body, header = tables[-1].read_bytes().rsplit(b"\n", 1)
             entries = {**json.loads(body), "ajout": []}
-            tables[-1].write_bytes(header + b"\n" + json.dumps(entries).encode())
+            tables[-1].write_bytes(json.dumps(entries).encode() + b"\n" + header)
         elif how == 3:
             shutil.rmtree(folder)
         elif how == 4 and blobs:
@@ -304,3 +304,20 @@ def test_random_sequences_of_edits_give_the_clean_build(tmp_path: Path, monkeypa
             suppress_health_check=list(HealthCheck),
         ),
     )
+
+
+def test_fingerprints_are_the_same_in_another_process(tmp_path: Path) -> None:
+    """Two `vigie build` processes (string hashing seeded differently) key every entry alike:
+    the second finds all it needs and rewrites the tables byte for byte (the HTML table
+    keeps only what this build asked for: texts already judged are not rendered again)."""
+    repo = copy_repo(tmp_path / "repo")
+    assert run_vigie(repo, "build", env={"PYTHONHASHSEED": "1"}).returncode == 0
+    first = {p.name: p.read_bytes() for p in (repo / CACHE_DIR).glob("*.json")}
+    assert {"markdown.json", "vetting.json", "pages.json", "texts.json"} <= set(first)
+    assert run_vigie(repo, "build", env={"PYTHONHASHSEED": "2"}).returncode == 0
+    second = {p.name: p.read_bytes() for p in (repo / CACHE_DIR).glob("*.json")}
+    html_first, html_second = (t.pop("markdown.json").rsplit(b"\n", 1)[0] for t in (first, second))
+    assert second == first
+    assert json.loads(html_second).items() <= json.loads(html_first).items()
+    pages = json.loads(first["pages.json"].rsplit(b"\n", 1)[0])
+    assert "incidents/2024-02-tiers-payant/versions/1.md" in pages

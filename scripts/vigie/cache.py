@@ -154,18 +154,19 @@ class BuildCache:
         return self._memos[name]
 
     def _load(self, name: str, scope: str) -> dict[str, Any]:
-        """A table file: a header line (format, scope, checksum of the rest), then the entries."""
+        """A table file: the entries, then a last line (format, scope, checksum of the rest)."""
         path = self._table_path(name)
         try:
-            header_line, _, body = path.read_bytes().partition(b"\n")
-            header = json.loads(header_line)
+            data = path.read_bytes()
+            cut = data.rindex(b"\n")
+            header = json.loads(data[cut + 1 :])
             if not isinstance(header, dict) or header.get("format") != FORMAT:
                 return {}  # another format: not read
             if header.get("scope") != scope:
                 return {}  # another Vigie, package set, theme or mkdocs.yml: not reused
-            if header.get("checksum") != hashlib.sha256(body).hexdigest():
+            if header.get("checksum") != hashlib.sha256(memoryview(data)[:cut]).hexdigest():
                 raise ValueError("checksum")
-            entries = json.loads(body)
+            entries = json.loads(data[:cut])
             if not isinstance(entries, dict):
                 raise ValueError("entries")
         except FileNotFoundError:
@@ -188,11 +189,7 @@ class BuildCache:
         assert self._lock is not None, "saved under the lock"
         for name, memo in self._memos.items():
             entries = memo.used if complete else {**memo.known, **memo.used}
-            body = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
-            del entries
-            checksum = hashlib.sha256(body).hexdigest()
-            header = {"format": FORMAT, "scope": memo.scope, "checksum": checksum}
-            _write_atomic(self._table_path(name), json.dumps(header).encode() + b"\n" + body)
+            _write_table(self._table_path(name), entries, {"format": FORMAT, "scope": memo.scope})
         if complete:
             for store in self._stores.values():
                 store.prune()
@@ -242,6 +239,31 @@ class Blobs:
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest
+
+
+def _write_table(path: Path, entries: dict[str, Any], header: dict[str, Any]) -> None:
+    """The entries as one JSON object, written a thousand at a time (a table of HTML can weigh
+    tens of megabytes: never held twice in memory), then the header line with its checksum."""
+    descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    digest = hashlib.sha256()
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+
+            def write(data: bytes) -> None:
+                digest.update(data)
+                handle.write(data)
+
+            items = sorted(entries.items())  # the same table, the same bytes
+            write(b"{")
+            for start in range(0, len(items), 1000):
+                batch = json.dumps(dict(items[start : start + 1000]), ensure_ascii=False)
+                write((b"," if start else b"") + batch[1:-1].encode())
+            write(b"}")
+            handle.write(b"\n" + json.dumps({**header, "checksum": digest.hexdigest()}).encode())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -117,7 +117,9 @@ class MarkdownRenderer:
         """
         key = (text, below)
         if key not in self._cache:
-            kept_key = fingerprint(text, below, self.served_path) if self._kept is not None else ""
+            # Encoded first: a str given to pickle would keep a UTF-8 copy of itself for good.
+            encoded = text.encode("utf-8", "surrogatepass")
+            kept_key = fingerprint(encoded, below, self.served_path) if self._kept else ""
             rendered = self._kept.get(kept_key) if self._kept is not None else None
             if rendered is None:
                 assert self._headings.shift is not None

@@ -279,6 +279,7 @@ class Incident:
     communications: tuple[Communication, ...] = ()
     planned_start: datetime | None = None  # planned maintenance only
     planned_end: datetime | None = None
+    sources_digest: str = ""  # of the texts it was read from (IncidentSources.digest)
 
     @property
     def is_maintenance(self) -> bool:

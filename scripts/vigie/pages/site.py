@@ -157,10 +157,12 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
 
 def _notice_inputs(incident: IncidentView) -> str:
     """What `notice(incident, settings, n)` reads besides the settings (the build's scope)."""
-    # Its versions follow from the incident and its updates (by the code and the settings);
-    # of `now`, only which updates it leaves scheduled.
-    scheduled = tuple(incident.is_scheduled(u) for u in incident.updates)
-    return fingerprint(incident.incident, incident.updates, scheduled)
+    # The model follows from its sources (by the code and the settings), its versions from
+    # the updates shown; of `now`, only which updates it leaves scheduled.
+    shown = tuple((u.slug, incident.is_scheduled(u)) for u in incident.updates)
+    if incident.incident.sources_digest:
+        return fingerprint(incident.incident.sources_digest, shown)
+    return fingerprint(incident.incident, incident.updates, shown)  # a model made by hand
 
 
 def statement_page(settings: Settings) -> GeneratedPage:

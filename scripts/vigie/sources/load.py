@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vigie import messages as msg
+from vigie.cache import fingerprint
 from vigie.messages import Problem
 from vigie.sources.yamldoc import CONTROL_CHARACTER
 from vigie.sources.yamldoc import MAX_DEPTH as MAX_DEPTH  # read by config_file
@@ -45,6 +46,17 @@ class IncidentSources:
     faq: Document | None
     update_files: int  # every file under updates/, readable or not
     communications: Document | None = None
+
+    def digest(self) -> str:
+        """A fingerprint of every text the incident is read from: its model follows from
+        them, the settings and the code (the build cache keys its pages by it)."""
+        parts = [self.path]
+        for doc in (self.incident, self.faq, self.communications):
+            parts += [doc.path, doc.text] if doc else ["", ""]
+        for update in self.updates:
+            parts += [update.path, update.front_matter.text, update.body]
+        # Encoded here: a str given to pickle would keep a UTF-8 copy of itself for good.
+        return fingerprint(*(part.encode("utf-8", "surrogatepass") for part in parts))
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,7 @@
 
 Structure is judged by `structure` (the JSON Schemas), dates by `dates`, unsafe HTML and
 links by `safety`, what scaffolding left by `placeholders`, breach notices by `breach`;
-meaning (the site's components and data categories, consistency between files) is judged
-here, where every verdict is gathered.
+meaning (the site's components and data categories, consistency between files) here.
 """
 
 from __future__ import annotations
@@ -327,6 +326,7 @@ class _Checker:
         return Incident(
             id=sources.folder,
             source=PurePosixPath(sources.path),
+            sources_digest=sources.digest(),
             title=data["title"],
             summary=data["summary"],
             kind=Kind(data["kind"]),
