@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import hypothesis.strategies as st
@@ -321,3 +323,21 @@ def test_fingerprints_are_the_same_in_another_process(tmp_path: Path) -> None:
     assert json.loads(html_second).items() <= json.loads(html_first).items()
     pages = json.loads(first["pages.json"].rsplit(b"\n", 1)[0])
     assert "incidents/2024-02-tiers-payant/versions/1.md" in pages
+
+
+def test_two_builds_at_once_take_turns_and_leave_a_sound_cache(tmp_path: Path) -> None:
+    """Started together, the second build waits for the first's lock: both succeed, the site
+    is the one a build from nothing makes, and the next build reads the cache without fault."""
+    repo = Repo(tmp_path / "repo")
+    command = [sys.executable, "-m", "vigie.cli", "-f", str(repo.config), "build"]
+    both = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)]
+    both.append(
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    )
+    outputs = [process.communicate(timeout=300) for process in both]  # no pipe fills up
+    results = [(process.returncode, output) for process, output in zip(both, outputs)]
+    assert [code for code, _ in results] == [0, 0], results
+    assert_same(repo, tmp_path / "reference")
+    again = run_vigie(repo.root, "build")
+    assert again.returncode == 0
+    assert "cache" not in again.stderr
