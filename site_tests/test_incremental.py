@@ -335,7 +335,7 @@ def test_two_builds_at_once_take_turns_and_leave_a_sound_cache(tmp_path: Path) -
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     )
     outputs = [process.communicate(timeout=300) for process in both]  # no pipe fills up
-    results = [(process.returncode, output) for process, output in zip(both, outputs)]
+    results = [(process.returncode, output) for process, output in zip(both, outputs, strict=True)]
     assert [code for code, _ in results] == [0, 0], results
     assert_same(repo, tmp_path / "reference")
     again = run_vigie(repo.root, "build")
