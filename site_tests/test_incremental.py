@@ -13,18 +13,9 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import hypothesis.strategies as st
 import pytest
-from hypothesis import HealthCheck, settings
-from hypothesis.stateful import (
-    RuleBasedStateMachine,
-    initialize,
-    invariant,
-    rule,
-    run_state_machine_as_test,
-)
 
 import vigie
 from conftest import TEST_EPOCH, copy_repo, run_vigie, tree_bytes
@@ -32,6 +23,9 @@ from vigie import cache as cache_module
 from vigie import cli
 from vigie.cache import CACHE_DIR
 from vigie.plugin import build_site
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 INCIDENT = "2024-06-espace-adherent"
 UPDATE = """---
@@ -256,56 +250,6 @@ def test_every_kind_of_edit_in_turn_gives_the_clean_build(tmp_path: Path, capsys
     # The truncated table, the changed blob, the edited table: each reported once, by name.
     assert any("cache endommagé" in line and ".json" in line for line in warnings), warnings
     assert any("cache endommagé" in line and "blobs/" in line for line in warnings), warnings
-
-
-class IncrementalBuilds(RuleBasedStateMachine):
-    """Random sequences of the same edits, each followed by both builds."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.base = Path(os.environ["VIGIE_INCREMENTAL_TMP"]) / f"run-{id(self)}"
-
-    @initialize()
-    def start(self) -> None:
-        shutil.rmtree(self.base, ignore_errors=True)
-        self.repo = Repo(self.base / "repo")
-        incremental_build(self.repo)
-
-    @rule(edit=st.sampled_from(EDITS))
-    def edit_sources(self, edit: str) -> None:
-        getattr(self.repo, edit)()
-        incremental_build(self.repo)
-
-    @rule(how=st.integers(0, 4))
-    def damage_the_cache(self, how: int) -> None:
-        self.repo.damage_cache(how)
-        incremental_build(self.repo)
-
-    @rule()
-    def bump_vigie_version(self) -> None:
-        bump_version()
-        incremental_build(self.repo)
-
-    @invariant()
-    def same_as_a_clean_build(self) -> None:
-        if hasattr(self, "repo"):
-            assert_same(self.repo, self.base / "reference")
-
-    def teardown(self) -> None:
-        shutil.rmtree(self.base, ignore_errors=True)
-
-
-def test_random_sequences_of_edits_give_the_clean_build(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("VIGIE_INCREMENTAL_TMP", str(tmp_path))
-    run_state_machine_as_test(
-        IncrementalBuilds,
-        settings=settings(
-            max_examples=2,
-            stateful_step_count=4,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        ),
-    )
 
 
 def test_fingerprints_are_the_same_in_another_process(tmp_path: Path) -> None:
