@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import pytest
@@ -151,8 +152,6 @@ class Repo:
         """An update dated an hour ahead, then "now" two hours later: it is published."""
         n = self._next()
         now = int(os.environ["SOURCE_DATE_EPOCH"])
-        from datetime import UTC, datetime
-
         moment = datetime.fromtimestamp(now + 3600, tz=UTC).astimezone()
         date = moment.isoformat(timespec="seconds")
         name = f"{moment:%Y-%m-%dT%H%M}-programme-{n}.md"

@@ -25,7 +25,7 @@ import tempfile
 import zlib
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -54,7 +54,11 @@ def fingerprint(*values: object) -> str:
     equal values, so a reused entry is never a wrong one. Values whose pickle is not the
     same from one process to the next (a set of strings) would only be missed, never mixed
     up: the model holds none (a test checks the fingerprints of a build in two processes).
+
+    A text given as such is encoded first: pickle would keep a UTF-8 copy inside each str it
+    is given, for as long as the str lives (tens of megabytes of French text in a long history).
     """
+    values = tuple(v.encode("utf-8", "surrogatepass") if type(v) is str else v for v in values)
     try:
         data = pickle.dumps(values, protocol=5)
     except (pickle.PicklingError, TypeError, AttributeError) as error:
@@ -110,6 +114,14 @@ class Memo:
 
     def put(self, key: str, value: Any) -> None:
         self.used[key] = value
+
+    def made(self, key: str, make: Callable[[], Any]) -> Any:
+        """The value kept under `key`, else `make()`, kept for the next build."""
+        value = self.get(key)
+        if value is None:
+            value = make()
+            self.put(key, value)
+        return value
 
 
 class BuildCache:
@@ -244,34 +256,34 @@ class Blobs:
 def _write_table(path: Path, entries: dict[str, Any], header: dict[str, Any]) -> None:
     """The entries as one JSON object, written a thousand at a time (a table of HTML can weigh
     tens of megabytes: never held twice in memory), then the header line with its checksum."""
-    descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     digest = hashlib.sha256()
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
+    with _written_whole(path) as handle:
 
-            def write(data: bytes) -> None:
-                digest.update(data)
-                handle.write(data)
+        def write(data: bytes) -> None:
+            digest.update(data)
+            handle.write(data)
 
-            items = sorted(entries.items())  # the same table, the same bytes
-            write(b"{")
-            for start in range(0, len(items), 1000):
-                batch = json.dumps(dict(items[start : start + 1000]), ensure_ascii=False)
-                write((b"," if start else b"") + batch[1:-1].encode())
-            write(b"}")
-            handle.write(b"\n" + json.dumps({**header, "checksum": digest.hexdigest()}).encode())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        items = sorted(entries.items())  # the same table, the same bytes
+        write(b"{")
+        for start in range(0, len(items), 1000):
+            batch = json.dumps(dict(items[start : start + 1000]), ensure_ascii=False)
+            write((b"," if start else b"") + batch[1:-1].encode())
+        write(b"}")
+        handle.write(b"\n" + json.dumps({**header, "checksum": digest.hexdigest()}).encode())
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all (a reader never sees half a file)."""
+    with _written_whole(path) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def _written_whole(path: Path) -> Iterator[BinaryIO]:
+    """A file written beside `path`, put in its place only once whole (never half a file)."""
     descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            yield handle
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

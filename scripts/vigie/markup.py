@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
@@ -117,16 +118,16 @@ class MarkdownRenderer:
         """
         key = (text, below)
         if key not in self._cache:
-            # Encoded first: a str given to pickle would keep a UTF-8 copy of itself for good.
-            encoded = text.encode("utf-8", "surrogatepass")
-            kept_key = fingerprint(encoded, below, self.served_path) if self._kept else ""
-            rendered = self._kept.get(kept_key) if self._kept is not None else None
-            if rendered is None:
-                assert self._headings.shift is not None
-                self._headings.shift.below = below
-                converted = self._markdown.reset().convert(text)
-                rendered = under_served_path(converted, self.served_path)
-            self._cache[key] = markup = Markup(rendered)
-            if self._kept is not None:
+            render = functools.partial(self._render, text, below)
+            if self._kept is None:
+                self._cache[key] = Markup(render())
+            else:
+                kept_key = fingerprint(text, below, self.served_path)
+                self._cache[key] = markup = Markup(self._kept.made(kept_key, render))
                 self._kept.put(kept_key, markup)  # one copy of the HTML in memory, not two
         return self._cache[key]
+
+    def _render(self, text: str, below: int) -> str:
+        assert self._headings.shift is not None
+        self._headings.shift.below = below
+        return under_served_path(self._markdown.reset().convert(text), self.served_path)

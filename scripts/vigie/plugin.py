@@ -231,6 +231,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         if page_html is None:  # damaged: made again
             del build.reused[page.uri]
             return
+        build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
         if page.searchable or page.in_nav:
             build.pages[page.uri] = replace(page, template=reuse.TEMPLATE)
             return
@@ -239,7 +240,6 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
         Path(file.abs_dest_path).write_bytes(data)
         build.written[file.dest_uri] = (len(data), taken.digest)  # the digest was just checked
-        build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
         build.left_out[page.uri] = (file.url, page.updated)
 
     def on_template_context(
@@ -318,8 +318,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         build, uri = self._current(), page.file.src_uri
         if uri in build.reused:
-            taken = build.reused[uri]
-            build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
+            taken = build.reused[uri]  # its inline code was counted by _take
             assert build.blobs is not None, "pages are reused only from a cache"
             page_html = reuse.take(build.blobs, taken)  # read whole in on_files: changed since?
             if page_html is None:

@@ -103,8 +103,12 @@ def incremental_table(results: Sequence[Result], rebuilds: Sequence[Rebuild]) ->
     return lines
 
 
-def targets(results: Sequence[Result], total_seconds: float | None = None) -> list[Target]:
-    """Issue 10's targets, judged on this run's figures."""
+def targets(
+    results: Sequence[Result],
+    total_seconds: float | None = None,
+    rebuilds: Sequence[Rebuild] = (),
+) -> list[Target]:
+    """Issues 10's and 17's targets, judged on this run's figures; the run's length last."""
     by_size = {r.incidents: r for r in results}
     found: list[Target] = []
     ratios = (
@@ -151,6 +155,7 @@ def targets(results: Sequence[Result], total_seconds: float | None = None) -> li
             large.ratio <= MAX_FULL_RATIO_1000 if large else None,
         )
     )
+    found += incremental_targets(results, rebuilds)
     if total_seconds is not None:
         found.append(
             Target(
@@ -317,8 +322,7 @@ def report(
             "",
         ]
     lines += ["## Objectifs", "", "| objectif | mesure | verdict |", "| --- | ---: | --- |"]
-    judged = targets(results, total_seconds)
-    judged[-1:-1] = incremental_targets(results, rebuilds or ())  # the run's length stays last
+    judged = targets(results, total_seconds, rebuilds or ())
     lines += [f"| {t.name} | {t.value} | {_verdict(t.ok)} |" for t in judged]
     text = "\n".join(lines) + "\n"
     if isinstance(weights, pageweight.NotMeasured):

@@ -12,6 +12,7 @@ import re
 import shutil
 import textwrap
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,6 @@ from vigie_bench.repository import copy_parts, find_repo, read_config, vigie_opt
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-    from pathlib import Path
 
 UPDATES_PER_INCIDENT = 10
 FAQ_PER_INCIDENT = 8
@@ -405,8 +405,7 @@ def copy_with_update(repo: Path, target: Path) -> Path:
 
 if __name__ == "__main__":  # python -m vigie_bench.synth copy-with-update REPO TARGET
     import sys
-    from pathlib import Path as _Path
 
     if len(sys.argv) != 4 or sys.argv[1] != "copy-with-update":
         sys.exit("usage : python -m vigie_bench.synth copy-with-update DÉPÔT COPIE")
-    print(copy_with_update(_Path(sys.argv[2]), _Path(sys.argv[3])))
+    print(copy_with_update(Path(sys.argv[2]), Path(sys.argv[3])))

@@ -189,12 +189,7 @@ def kept_text(kept: Memo | None, kind: str, make: Callable[..., str], *args: str
     """`make(*args)`, taken from `kept` when an earlier build made it from the same text."""
     if kept is None:
         return make(*args)
-    key = fingerprint(kind, *(a.encode("utf-8", "surrogatepass") for a in args))  # not the str
-    found = kept.get(key)
-    if found is None:
-        found = make(*args)
-        kept.put(key, found)
-    return found
+    return kept.made(fingerprint(kind, *args), partial(make, *args))
 
 
 def entry_title(incident_title: str, update: Update) -> str:

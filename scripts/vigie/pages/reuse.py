@@ -75,10 +75,9 @@ def reusable(pages: Iterable[GeneratedPage], kept: Memo) -> dict[str, Reused]:
     for page in pages:
         if not page.inputs:
             continue
-        entry = kept.known.get(page.uri)
+        entry = kept.get(page.uri)  # kept if stale too: `keep` replaces it once made again
         if not entry or entry[0] != page_fingerprint(page):
             continue
-        kept.put(page.uri, entry)
         found[page.uri] = Reused(entry[1], frozenset(entry[2]), frozenset(entry[3]))
     return found
 

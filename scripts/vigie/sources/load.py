@@ -55,8 +55,7 @@ class IncidentSources:
             parts += [doc.path, doc.text] if doc else ["", ""]
         for update in self.updates:
             parts += [update.path, update.front_matter.text, update.body]
-        # Encoded here: a str given to pickle would keep a UTF-8 copy of itself for good.
-        return fingerprint(*(part.encode("utf-8", "surrogatepass") for part in parts))
+        return fingerprint(*parts)
 
 
 @dataclass(frozen=True)

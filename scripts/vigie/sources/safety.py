@@ -4,8 +4,7 @@ Every Markdown field is rendered as the site renders it, every other text field 
 HTML too (feeds and API consumers may show it as HTML), and nh3, a maintained sanitiser,
 decides what would have to go: whatever nh3 would remove is refused. This module explains
 each refusal in staff's words, at the line where the construct is written; where a link
-or an address leads is judged by `links`. Nothing is ever stripped silently: a source that
-needs cleaning is not published.
+or an address leads is judged by `links`. Nothing is stripped: a source to clean is refused.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ import dataclasses
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
@@ -448,6 +448,10 @@ def field_problems(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer)
     return sorted(set(too_complex + _locate(field, findings)))
 
 
+def _judged(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer) -> list[list[Any]]:
+    return [[p.path, p.line, p.message] for p in field_problems(field, policy, renderer)]
+
+
 def _judgement_key(field: Field, policy_keys: tuple[str, str]) -> str:
     """What a field's judgement depends on: itself, and the policy (the site's lists if used)."""
     uses_lists = may_link_listed_pages(field.text)
@@ -490,11 +494,7 @@ def source_problems(
                 )
                 problems.append(Problem(field.path, field.line, message))
             continue
-        key = _judgement_key(field, policy_keys) if judged is not None else ""
-        found = judged.get(key) if judged is not None else None
-        if found is None:
-            found = [[p.path, p.line, p.message] for p in field_problems(field, policy, renderer)]
-            if judged is not None:
-                judged.put(key, found)
+        judge = partial(_judged, field, policy, renderer)
+        found = judged.made(_judgement_key(field, policy_keys), judge) if judged else judge()
         problems.extend(Problem(*problem) for problem in found)
     return problems
