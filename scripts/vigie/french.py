@@ -51,11 +51,13 @@ IMPACT = {
     Impact.MAJOR: "Majeur",
     Impact.CRITICAL: "Critique",
 }
+# What a notice is about, as « Nature » tells a member (never « Autre »).
 KIND = {
     Kind.DATA_BREACH: "Violation de données personnelles",
-    Kind.OUTAGE: "Panne",
-    Kind.MAINTENANCE: "Maintenance",
-    Kind.OTHER: "Autre",
+    Kind.OUTAGE: "Panne d'un service",
+    Kind.MAINTENANCE: "Opération de maintenance planifiée",
+    Kind.FRAUD: "Tentative de fraude",
+    Kind.OTHER: "Information",
 }
 OVERALL = {
     Impact.NONE: "Tous les services fonctionnent normalement",
@@ -212,6 +214,8 @@ CHANNELS = {
     "courrier": ("Courrier", "un courrier"),
     "email": ("E-mail", "un e-mail"),
     "sms": ("SMS", "un SMS"),
+    "appel": ("Appel téléphonique", "un appel téléphonique"),  # fraudulent messages only
+    "autre": ("Autre canal", "un message"),
 }
 
 
@@ -327,6 +331,47 @@ def communication_sent(when: str, organisation: str, channel: str, audience: str
 def communication_from(sender: str, subject: str) -> str:
     """« Expéditeur : … Objet : « … » »."""
     return f"Expéditeur : {sender}. Objet : « {subject} »."
+
+
+# Reported fraudulent messages (fraudulent-messages.yml): never to be read as ours.
+FRAUD_LABEL = "Message frauduleux signalé"
+FRAUD_HEADING = "Messages frauduleux signalés"
+FRAUD_NONE = "Aucun message frauduleux ne nous a été signalé à propos de cet incident."
+FRAUD_IF_ANSWERED = "Si vous avez répondu ou cliqué"
+FRAUD_FAKES = "Fausses adresses, numéros et liens"
+FRAUD_DEFANGED = (
+    "Les adresses sont écrites désarmées, par exemple exemple-faux[.]com : "
+    "ne les recopiez pas dans votre navigateur."
+)
+FRAUD_CURRENT_NONE = "Aucun message frauduleux en cours ne nous a été signalé."
+
+
+def not_from_us(organisation: str) -> str:
+    """« Message frauduleux signalé : ce message ne vient pas de Mutuelle Horizon »."""
+    return f"{FRAUD_LABEL} : ce message ne vient pas de {organisation}"
+
+
+def fraud_caption(organisation: str) -> str:
+    """The caption of the table of fraudulent messages."""
+    return f"{FRAUD_HEADING} : aucun de ces messages ne vient de {organisation}"
+
+
+def fraud_not_ours(organisation: str) -> str:
+    """« L'essentiel » of a fraud notice: is this message from us?"""
+    return (
+        f"Non. {organisation} n'a envoyé aucun des messages décrits sur cette page. "
+        "Ne répondez pas, ne cliquez sur aucun lien, n'appelez aucun numéro qu'ils donnent."
+    )
+
+
+def fraud_seen(first: str, last: str) -> str:
+    """« Signalé depuis le 12 février 2024 », « Signalé du 12 au … »."""
+    return f"Signalé du {first} au {last}" if last else f"Signalé depuis le {first}"
+
+
+def fraud_entry_text(channel: str, sender: str, subject: str) -> str:
+    """A feed entry's first sentence (`sender` and `subject` already defanged)."""
+    return f"{channel} reçu de « {sender} », objet ou début : « {subject} »."
 
 
 def calendar_name(organisation: str) -> str:

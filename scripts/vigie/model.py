@@ -17,6 +17,7 @@ class Kind(StrEnum):
     DATA_BREACH = "data-breach"
     OUTAGE = "outage"
     MAINTENANCE = "maintenance"
+    FRAUD = "fraud"  # a wave of fraudulent messages in the organisation's name
     OTHER = "other"
 
 
@@ -195,6 +196,35 @@ class Communication:
     audience: str
 
 
+class FraudChannel(StrEnum):
+    """How a fraudulent message reached members (fraudulent-messages.yml)."""
+
+    SMS = "sms"
+    EMAIL = "email"
+    LETTER = "courrier"
+    CALL = "appel"
+    OTHER = "autre"
+
+
+@dataclass(frozen=True)
+class FraudulentMessage:
+    """A message reported to the organisation that it did NOT send, quoted as members got it.
+
+    `sender`, `subject` and `fakes` are the fraudster's words: every page and feed shows them
+    defanged (`sources/fraud.py`), never as links. `first_seen` and `last_seen` are a date,
+    or an aware datetime when the hour is known.
+    """
+
+    id: str
+    channel: FraudChannel
+    first_seen: date  # a datetime (aware) when the hour is known
+    sender: str
+    subject: str
+    fakes: tuple[str, ...]
+    if_answered: str  # Markdown: what to do if you answered or clicked
+    last_seen: date | None = None
+
+
 @dataclass(frozen=True)
 class Contact:
     name: str
@@ -276,7 +306,8 @@ class Incident:
     updates: tuple[Update, ...]
     faq: tuple[FaqEntry, ...] = ()
     draft: bool = False
-    communications: tuple[Communication, ...] = ()
+    communications: tuple[Communication, ...] = ()  # official messages the organisation sent
+    fraudulent_messages: tuple[FraudulentMessage, ...] = ()  # reported, NOT sent by it
     planned_start: datetime | None = None  # planned maintenance only
     planned_end: datetime | None = None
     sources_digest: str = ""  # of the texts it was read from (IncidentSources.digest)

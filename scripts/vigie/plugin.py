@@ -28,7 +28,7 @@ from vigie.derive import publication_time, site_view
 from vigie.outputs import api, badges, csp, feeds, ical, published, securitytxt
 from vigie.outputs import notice_json as notice
 from vigie.pages import html, reuse
-from vigie.pages.site import pages, site_updated
+from vigie.pages.site import handwritten, pages, site_updated
 from vigie.publish import hosting, manifest
 
 if TYPE_CHECKING:
@@ -302,7 +302,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         generated = build.pages.get(page.file.src_uri)
         if page.file.src_uri in build.reused:
             return context  # its template prints nothing: its bytes are put back after
-        context["vigie"] = generated.context if generated else None
+        uri = page.file.src_uri
+        context["vigie"] = generated.context if generated else handwritten(build.view, uri)
         context["vigie_page_feeds"] = generated.feeds if generated else ()
         # Material links "Aller au contenu" only on a page with a table of contents.
         context["vigie_skip_link"] = not page.toc

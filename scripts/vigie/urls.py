@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 from vigie import french
 
 if TYPE_CHECKING:
-    from vigie.model import FaqEntry, Settings, Update
+    from vigie.model import FaqEntry, FraudulentMessage, Settings, Update
 
 # Pages, from the site root.
 
 FAQ_PAGE = "faq/"
+PROTECT_PAGE = "se-proteger/"  # the hand-written « Se protéger » page (pages/se-proteger.md)
 
 
 def _at(path: str, anchor: str) -> str:
@@ -151,12 +152,19 @@ def permalink(settings: Settings, update: Update) -> str:
 
 VERSIONS_ANCHOR = "versions"  # the version history, on the newest version's page
 MESSAGES_ANCHOR = "messages-officiels"  # the register of messages sent, on an incident page
+FRAUD_ANCHOR = "messages-frauduleux"  # the fraudulent messages reported, on an incident page
 FOLLOW_ANCHOR = "suivre"  # how to follow the site, on the home page
+ADVICE_ANCHOR = "ce-que-vous-devez-faire"  # « Ce que vous devez faire », on an incident page
 
 
 def update_anchor(update: Update) -> str:
     """An update's anchor, on its incident page and its version pages: its file stem."""
     return update.slug
+
+
+def fraud_anchor(message: FraudulentMessage) -> str:
+    """A reported fraudulent message's anchor, on its incident page and « Se protéger »."""
+    return f"frauduleux-{message.id}"
 
 
 def faq_anchor(entry: FaqEntry) -> str:
@@ -175,7 +183,9 @@ class Anchors:
 
     versions: str = VERSIONS_ANCHOR
     messages: str = MESSAGES_ANCHOR
+    fraud: str = FRAUD_ANCHOR
     follow: str = FOLLOW_ANCHOR
+    advice: str = ADVICE_ANCHOR
 
 
 ANCHORS = Anchors()
@@ -197,6 +207,11 @@ def entry_id(settings: Settings, update: Update) -> str:
 def communication_id(settings: Settings, incident_id: str, message_id: str) -> str:
     """The feed id of a message sent to members."""
     return tag_uri(settings, f"{incident_id}/communications/{message_id}")
+
+
+def fraud_id(settings: Settings, incident_id: str, message_id: str) -> str:
+    """The feed id of a reported fraudulent message (never a message of ours)."""
+    return tag_uri(settings, f"{incident_id}/messages-frauduleux/{message_id}")
 
 
 def site_feed_id(settings: Settings) -> str:

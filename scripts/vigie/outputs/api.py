@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from vigie import french, urls
 from vigie.model import ComponentStatus, Impact, Status
-from vigie.outputs import feeds
+from vigie.outputs import feeds, notice_json
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -214,6 +214,11 @@ class _Api:
                     "audience": message.audience,
                 }
                 for message in incident.communications
+            ],
+            # Reported, NOT sent by the organisation: never among its messages above.
+            "x_fraudulent_messages": [
+                notice_json.fraud_document(incident.id, message, self.settings)
+                for message in reversed(incident.fraudulent_messages)
             ],
         }
 

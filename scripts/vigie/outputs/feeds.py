@@ -12,7 +12,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
@@ -23,6 +23,7 @@ from feedgen.feed import FeedGenerator
 
 from vigie import french
 from vigie.cache import fingerprint
+from vigie.sources.fraud import defang, pieces
 from vigie.urls import (
     ATOM_FILE,
     ATOM_TYPE,
@@ -36,6 +37,8 @@ from vigie.urls import (
     component_feed_id,
     component_feeds,
     entry_id,
+    fraud_anchor,
+    fraud_id,
     incident_feed_id,
     incident_feeds,
     incident_page,
@@ -49,7 +52,7 @@ if TYPE_CHECKING:
 
     from vigie.cache import Memo
     from vigie.derive import IncidentView, SiteView
-    from vigie.model import Communication, Settings, Update
+    from vigie.model import Communication, FraudulentMessage, Settings, Update
 
     MarkdownToHtml = Callable[[str], str]
 
@@ -76,7 +79,9 @@ class Entry:
     content_html: str
     published: datetime  # in the site's time zone
     updated: datetime  # the last correction, or `published`
-    category: str  # the update's status, or "communication" for a message sent to members
+    # The update's status, "communication" for a message sent to members, or "fraud" for a
+    # fraudulent message reported (never ours: its title says so).
+    category: str
     category_label: str
     incident_id: str
     slug: str
@@ -257,6 +262,58 @@ def communication_entry(view: IncidentView, message: Communication, settings: Se
     )
 
 
+FRAUD = "fraud"
+
+
+def _seen_moment(day: date, settings: Settings) -> datetime:
+    """A sighting as a feed date: its moment, or the start of its day in the site's zone."""
+    if isinstance(day, datetime):
+        return french.local(day, settings.timezone)
+    return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(settings.timezone))
+
+
+def _quoted_html(text: str) -> str:
+    """The fraudster's words, escaped and defanged, each address in code style."""
+    return "".join(
+        f"<code>{html.escape(p.text)}</code>" if p.code else html.escape(p.text)
+        for p in pieces(text)
+    )
+
+
+def fraud_entry(view: IncidentView, message: FraudulentMessage, settings: Settings) -> Entry:
+    """The feed entry of a fraudulent message reported: its title says it is not ours.
+
+    Everything the fraudster wrote is defanged and in code style, so that no feed reader
+    makes a link of it.
+    """
+    words = html.escape
+    sender, quoted = _quoted_html(message.sender), _quoted_html(message.subject)
+    not_ours = french.not_from_us(settings.organisation)
+    fakes = "".join(f"<li><code>{words(defang(f))}</code></li>" for f in message.fakes)
+    channel = french.channel_label(message.channel)
+    content = (
+        f"<p><strong>{words(not_ours)}.</strong></p>"
+        f"<p>{french.fraud_entry_text(words(channel), sender, quoted)}</p>"
+        f"<p>{words(french.FRAUD_FAKES)} :</p><ul>{fakes}</ul>"
+        f"<p>{words(french.FRAUD_DEFANGED)}</p>"
+    )
+    first = _seen_moment(message.first_seen, settings)
+    last = _seen_moment(message.last_seen, settings) if message.last_seen else first
+    return Entry(
+        id=fraud_id(settings, view.incident.id, message.id),
+        url=incident_page(settings, view.incident.id, fraud_anchor(message)),
+        title=f"{not_ours} ({channel}, « {defang(message.subject)} »)",
+        summary=plain_text(content),
+        content_html=content,
+        published=first,
+        updated=max(first, last),
+        category=FRAUD,
+        category_label=french.FRAUD_LABEL,
+        incident_id=view.incident.id,
+        slug=f"messages-frauduleux/{message.id}",
+    )
+
+
 def newest_first(entries: Iterable[Entry]) -> tuple[Entry, ...]:
     """Newest first; same date: by incident id then file stem, as on the timeline page."""
     return tuple(sorted(entries, key=lambda e: e.order, reverse=True))
@@ -288,6 +345,7 @@ def all_feeds(
     }
     messages = {
         i.incident.id: tuple(communication_entry(i, m, settings) for m in i.incident.communications)
+        + tuple(fraud_entry(i, m, settings) for m in i.incident.fraudulent_messages)
         for i in view.incidents
     }
     everything = [e for incident_id in by_incident for e in by_incident[incident_id]]

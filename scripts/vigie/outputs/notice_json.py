@@ -1,23 +1,26 @@
 """`/incidents/<id>/notice.json`: the notice as data, for regulators, journalists, partners.
 
 Every element GDPR art. 34 asks for (with art. 33(3) b–d), the data categories and the
-register of messages sent, as the current notice states them. Markdown fields are given
+register of messages sent and, apart, the fraudulent messages reported (never ours: their
+addresses defanged), as the current notice states them. Markdown fields are given
 as written by staff; dates are ISO 8601 with offset, in the site's time zone.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from vigie import french, urls
 from vigie.model import Kind
 from vigie.outputs.feeds import dump_json
+from vigie.sources.fraud import defang
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date
 
     from vigie.derive import IncidentView, SiteView
-    from vigie.model import Party, Settings
+    from vigie.model import FraudulentMessage, Party, Settings
 
 SCHEMA_VERSION = 1
 
@@ -28,6 +31,33 @@ def _iso(moment: datetime | None, settings: Settings) -> str | None:
 
 def _party(party: Party | None) -> dict[str, str] | None:
     return {"name": party.name, "role": party.role} if party else None
+
+
+def _seen(day: date | None, settings: Settings) -> str | None:
+    if day is None:
+        return None
+    if isinstance(day, datetime):
+        return french.iso(day, settings.timezone)
+    return day.isoformat()
+
+
+def fraud_document(
+    incident_id: str, message: FraudulentMessage, settings: Settings
+) -> dict[str, Any]:
+    """A reported fraudulent message as data: what the fraudster wrote, defanged."""
+    return {
+        "id": message.id,
+        "warning": french.not_from_us(settings.organisation),
+        "sent_by_us": False,
+        "url": urls.incident_page(settings, incident_id, urls.fraud_anchor(message)),
+        "channel": message.channel.value,
+        "first_seen": _seen(message.first_seen, settings),
+        "last_seen": _seen(message.last_seen, settings),
+        "sender": defang(message.sender),
+        "subject": defang(message.subject),
+        "fakes": [defang(fake) for fake in message.fakes],
+        "if_answered": message.if_answered,
+    }
 
 
 def notice_document(view: IncidentView, settings: Settings) -> dict[str, Any]:
@@ -101,6 +131,9 @@ def notice_document(view: IncidentView, settings: Settings) -> dict[str, Any]:
                 "audience": c.audience,
             }
             for c in incident.communications
+        ],
+        "fraudulent_messages": [
+            fraud_document(incident.id, m, settings) for m in reversed(incident.fraudulent_messages)
         ],
         "never_ask": list(settings.never_ask),
     }

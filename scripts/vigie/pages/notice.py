@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from vigie import derive, french, urls
 from vigie.model import Breach, Kind, Status
+from vigie.pages.fraud import FraudRow, fraud_row, seen_day
 from vigie.pages.rows import (
     Badge,
     ComponentRow,
@@ -34,7 +35,14 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from vigie.derive import IncidentView
-    from vigie.model import FaqEntry, NoticeState, Party, Settings
+    from vigie.model import (
+        Communication,
+        FaqEntry,
+        FraudulentMessage,
+        NoticeState,
+        Party,
+        Settings,
+    )
     from vigie.urls import FeedLink
 
 
@@ -117,6 +125,14 @@ class BreachSections:
 
 
 @dataclass(frozen=True)
+class FraudEssentials:
+    """« L'essentiel » of a fraud notice: is it from us, what to do, what if I answered."""
+
+    not_ours: str
+    if_answered: str  # Markdown: the one answer all its messages give, else ""
+
+
+@dataclass(frozen=True)
 class Notice:
     """The incident page, or one of its permanent versions."""
 
@@ -162,6 +178,17 @@ class Notice:
     rights: str  # a breach's rights, under the contact (Markdown)
     feeds: tuple[FeedLink, ...] = ()  # the incident's own feeds, for its page
     breach: BreachSections | None = None  # only for personal-data breaches
+    fraud: FraudEssentials | None = None  # only for fraud campaigns
+    # Reported fraudulent messages (never ours): always on a fraud notice, else when any.
+    frauds: tuple[FraudRow, ...] = ()
+    show_frauds: bool = False
+    # The official register, on every page a feed announces it from (a breach always).
+    communications: tuple[CommunicationRow, ...] = ()
+    show_communications: bool = False
+    never_ask: tuple[str, ...] = ()  # « Ce que nous ne vous demanderons jamais », if shown
+    facts_first: bool = True  # no « L'essentiel »: the facts come before the advice
+    organisation: str = ""
+    fraud_label: str = ""  # « Message frauduleux signalé : ce message ne vient pas de … »
     draft_label: str = ""  # a draft incident, in a preview
     postmortem: str = ""  # Markdown of the latest post-incident review, if any
     planned_start: When | None = None  # planned maintenance
@@ -228,6 +255,16 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
     )
     resolved = derive.published_end(incident, state)
     is_breach = incident.kind == Kind.DATA_BREACH
+    is_fraud = incident.kind == Kind.FRAUD
+    until = None if is_current else version.update.date
+    communications = _communication_rows(incident.communications, until, settings)
+    frauds = tuple(
+        fraud_row(incident, m, settings)
+        for m in reversed(incident.fraudulent_messages)  # newest first
+        if until is None
+        or seen_day(m.first_seen, settings.timezone)
+        <= french.local(until, settings.timezone).date()
+    )
     breach = state.breach if is_breach else Breach()
     components = component_rows(state.components, settings)
     return Notice(
@@ -277,9 +314,16 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         contact_heading=french.CONTACT_AND_RIGHTS if is_breach else french.CONTACT,
         rights=breach.rights,
         feeds=urls.incident_links(settings, incident.id, incident.title),
-        breach=breach_sections(view, state, None if is_current else version.update.date, settings)
-        if is_breach
-        else None,
+        breach=breach_sections(view, state, until, settings) if is_breach else None,
+        fraud=_fraud_essentials(incident.fraudulent_messages, settings) if is_fraud else None,
+        frauds=frauds,
+        show_frauds=is_fraud or bool(frauds),
+        communications=communications,
+        show_communications=is_breach or bool(communications),
+        never_ask=settings.never_ask if is_breach or is_fraud else (),
+        facts_first=not (is_breach or is_fraud),
+        organisation=settings.organisation,
+        fraud_label=french.not_from_us(settings.organisation),
         draft_label=french.DRAFT_INCIDENT if incident.draft else "",
         postmortem=next(
             (
@@ -318,19 +362,36 @@ def breach_sections(
         individual_notice=breach.individual_notice,
         controller=party(breach.controller),
         processor=party(breach.processor),
-        communications=tuple(
-            CommunicationRow(
-                when_of(c.date, settings),
-                french.channel_label(c.channel),
-                c.sender,
-                c.subject,
-                c.audience,
-            )
-            for c in view.incident.communications
-            if until is None or c.date <= until
-        ),
+        communications=_communication_rows(view.incident.communications, until, settings),
         never_ask=settings.never_ask,
         data_summary=data_summary(state, settings),
+    )
+
+
+def _communication_rows(
+    messages: Iterable[Communication], until: datetime | None, settings: Settings
+) -> tuple[CommunicationRow, ...]:
+    """The official messages sent up to `until` (None: all), as the register shows them."""
+    return tuple(
+        CommunicationRow(
+            when_of(c.date, settings),
+            french.channel_label(c.channel),
+            c.sender,
+            c.subject,
+            c.audience,
+        )
+        for c in messages
+        if until is None or c.date <= until
+    )
+
+
+def _fraud_essentials(
+    messages: tuple[FraudulentMessage, ...], settings: Settings
+) -> FraudEssentials:
+    answers = {m.if_answered.strip() for m in messages}
+    return FraudEssentials(
+        french.fraud_not_ours(settings.organisation),
+        answers.pop() if len(answers) == 1 else "",
     )
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from vigie import french, urls
 from vigie.cache import fingerprint
+from vigie.pages.fraud import protect_page
 from vigie.pages.lists import faq, history, home, timeline
 from vigie.pages.notice import notice
 from vigie.pages.statement import STATEMENT_URI, statement
@@ -153,6 +154,19 @@ def pages(view: SiteView) -> tuple[GeneratedPage, ...]:
             )
     result.append(statement_page(settings))
     return tuple(result)
+
+
+PROTECT_SOURCE = "se-proteger.md"  # pages/se-proteger.md, hand-written (urls.PROTECT_PAGE)
+
+
+def handwritten(view: SiteView, source: str) -> Any:
+    """What Vigie adds to a hand-written page of `pages/`, by its file; None for most.
+
+    « Se protéger » lists every current fraudulent message below its advice.
+    """
+    if source == PROTECT_SOURCE and view.now is not None:
+        return protect_page(view, view.now)
+    return None
 
 
 def _notice_inputs(incident: IncidentView) -> str:

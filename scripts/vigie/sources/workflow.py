@@ -115,6 +115,9 @@ def incident_files(
     ]
     if kind == Kind.DATA_BREACH:
         files.append(NewFile(f"{folder}/communications.yml", _template("communications.yml")))
+    if kind == Kind.FRAUD:
+        fraud = _template("fraudulent-messages.yml").format(now=stamp)
+        files.append(NewFile(f"{folder}/fraudulent-messages.yml", fraud))
     return files
 
 
