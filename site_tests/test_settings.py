@@ -350,9 +350,10 @@ CHECKS = [
         "a YAML syntax error",
         "      timezone: Europe/Paris\n",
         "      timezone: [Europe/Paris\n",
-        "own_domains:",
-        "syntaxe YAML invalide à cette ligne ou juste avant (guillemets, crochets, deux-points "
-        "ou indentation ?) ; détail : expected ',' or ']', but got '?'",
+        "timezone: [Europe/Paris",
+        "syntaxe YAML (colonne 17) : « [ » ouvert ici et pas refermé comme attendu (ligne 48, "
+        "trouvé : « ? ») : séparez les éléments par « , » et refermez par « ] » ; un élément "
+        "qui contient « : », « , » ou des crochets s'écrit entre guillemets",
     ),
 ]
 

@@ -70,7 +70,7 @@ CASES = {
     "syntax": (
         {I: INCIDENT.replace("summary: Un résumé.", "summary: [Un résumé.")},
         [
-            "incidents/panne-test/incident.yml:4: syntaxe YAML invalide à cette ligne ou juste avant (guillemets, crochets, deux-points ou indentation ?) ; détail : expected ',' or ']', but got ':'"
+            "incidents/panne-test/incident.yml:3: syntaxe YAML (colonne 10) : « [ » ouvert ici et pas refermé comme attendu (ligne 4, trouvé : « : ») : séparez les éléments par « , » et refermez par « ] » ; un élément qui contient « : », « , » ou des crochets s'écrit entre guillemets"
         ],
     ),
     "missing": (

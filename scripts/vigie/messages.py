@@ -30,10 +30,6 @@ class SourceError(Exception):
 NOT_UTF8 = "le fichier n'est pas encodé en UTF-8 (octet invalide {byte}) : enregistrez-le en UTF-8"
 NUL_BYTE = "le fichier contient un octet nul : ce n'est pas un fichier texte"
 TOO_LARGE = "fichier trop volumineux ({size} Ko ; au plus {limit} Ko)"
-YAML_SYNTAX = (
-    "syntaxe YAML invalide à cette ligne ou juste avant (guillemets, crochets, deux-points "
-    "ou indentation ?) ; détail : {problem}"
-)
 YAML_ALIAS = "les alias YAML (*nom) ne sont pas acceptés : écrivez la valeur en entier"
 YAML_TAG = "étiquette YAML non acceptée : {tag}"
 YAML_TOO_DEEP = "imbrication trop profonde (plus de {limit} niveaux)"
@@ -209,10 +205,6 @@ SYMLINK_BROKEN = "lien symbolique cassé ou en boucle : remplacez-le par le fich
 UNREADABLE = "fichier illisible ({reason})"
 CONTROL_CHARACTER = (
     "caractère de contrôle invisible {code} : retirez-le (souvent un copier-coller malheureux)"
-)
-YAML_TAB = (
-    "tabulation dans l'indentation : YAML n'accepte que des espaces pour indenter ; "
-    "remplacez les tabulations par des espaces"
 )
 TOO_MANY_UPDATES = (
     "trop de mises à jour dans cet incident ({count} ; au plus {limit}) : chaque mise à jour "

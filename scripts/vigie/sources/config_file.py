@@ -16,6 +16,7 @@ import yaml
 
 from vigie import messages as msg
 from vigie.messages import Problem
+from vigie.sources import yaml_messages
 from vigie.sources.load import MAX_DEPTH, Document, read_text
 
 if TYPE_CHECKING:
@@ -76,19 +77,17 @@ class _Reader:
     def __init__(self, text: str, rel: str, problems: list[Problem]) -> None:
         self.rel = rel
         self.problems = problems
+        self.text = text
         self.loader = yaml.SafeLoader(text)
 
     def root(self) -> yaml.Node | None:
         """The document's node; aliases and every tag kept: only composing, nothing built."""
         try:
             return self.loader.get_single_node()
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark or error.context_mark
-            problem = error.problem or error.context or "erreur"
-            line = mark.line + 1 if mark else 1
-            self.problems.append(Problem(self.rel, line, msg.YAML_SYNTAX.format(problem=problem)))
-        except yaml.YAMLError as error:
-            self.problems.append(Problem(self.rel, 1, msg.YAML_SYNTAX.format(problem=error)))
+        except yaml.MarkedYAMLError as error:  # in French, at its line and column
+            self.problems.append(yaml_messages.syntax_problem(error, self.text, self.rel, 0))
+        except yaml.YAMLError:
+            self.problems.append(Problem(self.rel, 1, yaml_messages.UNREADABLE))
         return None
 
     def plain(self, node: yaml.Node, path: tuple[str | int, ...], lines: dict) -> Any:

@@ -17,6 +17,7 @@ from vigie import messages as msg
 from vigie.messages import Problem
 from vigie.model import ComponentStatus, Impact, Kind, Status
 from vigie.sources.load import SLUG_PATTERN, name_reason
+from vigie.sources.yaml_messages import text_with_colon
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -92,6 +93,9 @@ def structure_problems(doc: Document, schema_name: str) -> Iterator[Problem]:
                 )
         elif kind == "type" and error.schema.get("format") == "date-time":
             yield Problem(doc.path, doc.line(*path), msg.NOT_A_DATE.format(value=error.instance))
+        elif kind == "type" and error.validator_value == "string" and path in doc.colon_texts:
+            head, line = doc.colon_texts[path]
+            yield Problem(doc.path, doc.line(*path), text_with_colon(field, head, line))
         elif kind == "type":
             expected = error.validator_value
             expected = expected[0] if isinstance(expected, list) else expected

@@ -18,6 +18,7 @@ from yaml.resolver import Resolver
 
 from vigie import messages as msg
 from vigie.messages import Problem
+from vigie.sources import yaml_messages
 
 MAX_DEPTH = 20
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -51,6 +52,9 @@ class Document:
     lines: dict[KeyPath, int] = field(default_factory=dict)
     first_line: int = 1
     text: str = ""  # the YAML as written, to point at a line inside a multi-line value
+    # Each one-key mapping of plain values (`- Important : ne cliquez pas`): its key and « : »
+    # as written, and the line as a quoted text, for when a text was meant.
+    colon_texts: dict[KeyPath, tuple[str, str]] = field(default_factory=dict)
 
     def refused(self, *keys: str | int) -> bool:
         """Whether the value at `keys`, or one of its parents, was refused while reading."""
@@ -143,9 +147,8 @@ def parse_yaml(
         else:
             if node is None:
                 return _shaped(Document(rel, None, first_line=first_line), kind, problems, node)
-            lines: dict[KeyPath, int] = {}
-            data = _to_data(node, (), lines, loader, rel, first_line - 1, problems)
-            return _shaped(Document(rel, data, lines, first_line, text), kind, problems)
+            reading = _Reading(loader, rel, first_line - 1, problems, text)
+            return _shaped(reading.document(node, first_line), kind, problems)
         finally:
             loader.dispose()
     return _parse_yaml_slowly(text, rel, problems, first_line, kind)
@@ -175,19 +178,19 @@ def _parse_yaml_slowly(
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line + 1 if mark else 1) + offset
-        problem = error.problem or error.context or "erreur"
         if kind is not None and error.context == MULTIPLE_DOCUMENTS:
             found = msg.SHAPE_FOUND["documents"]
             problems.append(Problem(rel, line, _shape_message(kind, found)))
             return Document(rel, None, first_line=first_line)
         tab_line = _tab_indented_line(text, mark.line if mark else 0)
         if tab_line is not None:
-            problems.append(Problem(rel, tab_line + offset, msg.YAML_TAB))
+            line_text = text.split("\n")[tab_line - 1]
+            problems.append(yaml_messages.tab_problem(rel, tab_line + offset, line_text))
         else:
-            problems.append(Problem(rel, line, msg.YAML_SYNTAX.format(problem=problem)))
+            problems.append(yaml_messages.syntax_problem(error, text, rel, offset))
         return Document(rel, None, first_line=first_line)
-    except yaml.YAMLError as error:
-        problems.append(Problem(rel, first_line, msg.YAML_SYNTAX.format(problem=error)))
+    except yaml.YAMLError:  # pragma: no cover (only a reader error, caught above, is unmarked)
+        problems.append(Problem(rel, first_line, yaml_messages.UNREADABLE))
         return Document(rel, None, first_line=first_line)
     except RecursionError:
         problems.append(Problem(rel, first_line, msg.YAML_TOO_DEEP.format(limit=MAX_DEPTH)))
@@ -196,9 +199,8 @@ def _parse_yaml_slowly(
         loader.dispose()
     if node is None:
         return _shaped(Document(rel, None, first_line=first_line), kind, problems, node)
-    lines: dict[KeyPath, int] = {}
-    data = _to_data(node, (), lines, loader, rel, offset, problems)
-    return _shaped(Document(rel, data, lines, first_line, text), kind, problems)
+    reading = _Reading(loader, rel, offset, problems, text)
+    return _shaped(reading.document(node, first_line), kind, problems)
 
 
 def _shape_message(kind: str, found: str) -> str:
@@ -229,44 +231,51 @@ def _tab_indented_line(text: str, error_index: int) -> int | None:
     return None
 
 
-def _to_data(
-    node: yaml.Node,
-    path: KeyPath,
-    lines: dict[KeyPath, int],
-    loader: Any,
-    rel: str,
-    offset: int,
-    problems: list[Problem],
-) -> Any:
-    line = node.start_mark.line + 1 + offset
-    lines[path] = line
-    if len(path) > MAX_DEPTH:
-        problems.append(Problem(rel, line, msg.YAML_TOO_DEEP.format(limit=MAX_DEPTH)))
-        return None
-    if isinstance(node, yaml.ScalarNode):
-        if node.style in ("|", ">"):  # a block's text starts on the line after its indicator
-            lines[("#content", *path)] = line + 1
-        return _scalar(node, path, lines, loader, Problem(rel, line, ""), problems)
-    if node.tag not in (SEQUENCE_TAG, MAPPING_TAG) and not isinstance(node, yaml.ScalarNode):
-        problems.append(Problem(rel, line, msg.YAML_TAG.format(tag=node.tag)))
-        lines[(REFUSED, *path)] = line
-        return None
-    if isinstance(node, yaml.SequenceNode):
-        if len(node.value) > MAX_LIST_ITEMS:
-            count = len(node.value)
-            problems.append(
-                Problem(rel, line, msg.LIST_TOO_LONG.format(count=count, limit=MAX_LIST_ITEMS))
-            )
+@dataclass
+class _Reading:
+    """Nodes of one document to plain data, noting the line of each value as it goes."""
+
+    loader: Any
+    rel: str
+    offset: int  # file lines before the YAML text
+    problems: list[Problem]
+    text: str
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    colon_texts: dict[KeyPath, tuple[str, str]] = field(default_factory=dict)
+
+    def document(self, node: yaml.Node, first_line: int) -> Document:
+        data = self.data(node, ())
+        return Document(self.rel, data, self.lines, first_line, self.text, self.colon_texts)
+
+    def data(self, node: yaml.Node, path: KeyPath) -> Any:
+        rel, problems, lines = self.rel, self.problems, self.lines
+        line = node.start_mark.line + 1 + self.offset
+        lines[path] = line
+        if len(path) > MAX_DEPTH:
+            problems.append(Problem(rel, line, msg.YAML_TOO_DEEP.format(limit=MAX_DEPTH)))
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in ("|", ">"):  # a block's text starts on the line after its indicator
+                lines[("#content", *path)] = line + 1
+            return _scalar(node, path, lines, self.loader, Problem(rel, line, ""), problems)
+        if node.tag not in (SEQUENCE_TAG, MAPPING_TAG):
+            problems.append(Problem(rel, line, msg.YAML_TAG.format(tag=node.tag)))
             lines[(REFUSED, *path)] = line
             return None
-        return [
-            _to_data(item, (*path, index), lines, loader, rel, offset, problems)
-            for index, item in enumerate(node.value)
-        ]
-    if isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.SequenceNode):
+            if len(node.value) > MAX_LIST_ITEMS:
+                count = len(node.value)
+                problems.append(
+                    Problem(rel, line, msg.LIST_TOO_LONG.format(count=count, limit=MAX_LIST_ITEMS))
+                )
+                lines[(REFUSED, *path)] = line
+                return None
+            return [self.data(item, (*path, index)) for index, item in enumerate(node.value)]
+        if len(node.value) == 1:
+            self._note_colon_text(node, path)
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1 + offset
+            key_line = key_node.start_mark.line + 1 + self.offset
             if key_node.tag == MERGE_TAG:
                 problems.append(Problem(rel, key_line, msg.YAML_MERGE))
                 continue
@@ -285,10 +294,34 @@ def _to_data(
                 )
                 continue
             lines[("#key", *path, key)] = key_line
-            mapping[key] = _to_data(value_node, (*path, key), lines, loader, rel, offset, problems)
+            mapping[key] = self.data(value_node, (*path, key))
         return mapping
-    problems.append(Problem(rel, line, msg.YAML_TAG.format(tag=node.tag)))
-    return None
+
+    def _note_colon_text(self, node: yaml.MappingNode, path: KeyPath) -> None:
+        """`- Important : ne cliquez pas` as the quoted text it may have been meant to be."""
+        key, value = node.value[0]
+        plain = (None, "")
+        if not isinstance(key, yaml.ScalarNode) or key.style not in plain:
+            return
+        if not isinstance(value, yaml.ScalarNode) or value.style not in (*plain, '"', "'"):
+            return
+        text = self.text
+        colon = key.end_mark.index
+        while colon < len(text) and text[colon] in " \t":
+            colon += 1
+        if text[colon : colon + 1] != ":":
+            return
+        start, end = key.start_mark.index, max(value.end_mark.index, colon + 1)
+        head = text[start : colon + 1]
+        if "\n" in text[start:end]:  # the value on the lines below: joined as YAML read it
+            written = f"{head} {value.value}" if value.value else head
+        else:
+            written = text[start:end]
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        after = text[end : len(text) if line_end < 0 else line_end]
+        line = text[line_start:start].lstrip() + yaml_messages.quoted(written) + after.rstrip()
+        self.colon_texts[path] = (head, line)
 
 
 def _scalar(
