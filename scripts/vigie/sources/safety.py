@@ -25,6 +25,7 @@ from vigie.cache import fingerprint
 from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem
 from vigie.model import FaqEntry
+from vigie.sources import fraud
 from vigie.sources.links import (
     SCRIPT_SCHEMES,
     bare_urls,
@@ -60,6 +61,7 @@ MARKDOWN_KEYS = frozenset(
         "rights",
         "consequences",
         "planned_measures",
+        "if_answered",
     }
 )
 
@@ -73,24 +75,8 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})  # http: refused by `links`
 URL_ATTRIBUTES = frozenset(
-    {
-        "href",
-        "src",
-        "cite",
-        "action",
-        "formaction",
-        "poster",
-        "background",
-        "srcset",
-        "xlink:href",
-        "data",
-        "longdesc",
-        "usemap",
-        "manifest",
-        "ping",
-        "lowsrc",
-        "dynsrc",
-    }
+    {"href", "src", "cite", "action", "formaction", "poster", "background", "srcset"}
+    | {"xlink:href", "data", "longdesc", "usemap", "manifest", "ping", "lowsrc", "dynsrc"}
 )
 ELEMENT_KINDS = {
     "script": "script",
@@ -125,6 +111,7 @@ class Field:
     source: str = ""  # the lines as written in the file, from `line` to the value's end
     pages: tuple[str, ...] = ()  # the folders of the pages showing its HTML, from the root
     draft: bool = False  # written in a draft (incident or update): never published as it is
+    quoted: bool = False  # a fraudster's words (fraud.py): shown defanged, never as a link
 
 
 def _document_fields(
@@ -140,7 +127,10 @@ def _document_fields(
             end = next((n for n in value_lines if n > start), doc.first_line + len(source_lines))
             raw = source_lines[start - doc.first_line : end - doc.first_line]
             markdown = any(key in MARKDOWN_KEYS for key in keys if isinstance(key, str))
-            yield Field(doc.path, start, value, markdown, "\n".join(raw), pages, draft)
+            quoted = doc.path.endswith(fraud.FILE) and fraud.QUOTED_KEYS & {*keys[1:2]}
+            yield Field(
+                doc.path, start, value, markdown, "\n".join(raw), pages, draft, bool(quoted)
+            )
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 yield from walk(item, (*keys, index))
@@ -437,13 +427,15 @@ def field_problems(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer)
     too_complex = complexity_problems(field)
     if too_complex:
         findings = []
+    elif field.quoted:  # judged as it is published: defanged, so no address is a link
+        findings = html_findings(fraud.defang(field.text), policy)
     elif not any(sign in field.text for sign in MARKUP_SIGNS):
         findings = html_findings(field.text, policy)  # Markdown would make plain text of it
     else:
         pages = field.pages if field.markdown else ()  # other texts are shown as text
         shown = dataclasses.replace(policy, drafts=()) if field.draft else policy
         findings = html_findings(str(renderer.html(field.text)), shown, pages)
-    if not field.markdown:
+    if not field.markdown and not field.quoted:
         findings += html_findings(field.text, policy)
     return sorted(set(too_complex + _locate(field, findings)))
 
@@ -455,7 +447,13 @@ def _judged(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer) -> lis
 def _judgement_key(field: Field, policy_keys: tuple[str, str]) -> str:
     """What a field's judgement depends on: itself, and the policy (the site's lists if used)."""
     uses_lists = may_link_listed_pages(field.text)
-    parts = (field.path, str(field.line), field.text, str(field.markdown), field.source)
+    parts = (
+        field.path,
+        str(field.line),
+        field.text,
+        f"{field.markdown}{field.quoted}",
+        field.source,
+    )
     text = "".join(f"{len(part)}:{part}" for part in parts)  # 3× quicker than the generic way
     return fingerprint(text, field.pages, field.draft, policy_keys[not uses_lists])
 
