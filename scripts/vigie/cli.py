@@ -122,7 +122,7 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> bool:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        if checked is None or not build_site(config_file, staging, checked, cache):
+        if checked is None or not build_site(config_file, staging, checked, cache, site_dir):
             print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
             return False
         swap_in(staging, site_dir)
