@@ -184,7 +184,7 @@ class _Rule:
 # In order: the first rule that matches explains the error. Every message of PyYAML 6's
 # scanner.py, parser.py, composer.py and constructor.py falls under one of them.
 _RULES = (
-    _Rule("while scanning a directive", "", _DIRECTIVE),
+    _Rule(r"while (scanning|parsing) a directive", "", _DIRECTIVE),
     _Rule("", r"found duplicate YAML directive|found incompatible YAML document", _DIRECTIVE),
     _Rule("", r"duplicate tag handle", _DIRECTIVE),
     _Rule("while scanning an anchor", "", _ANCHOR),
