@@ -207,17 +207,18 @@ def test_late_cnil_notification_is_a_warning_not_an_error(tmp_path: Path) -> Non
 def test_incident_page_has_the_seven_sections_in_order(html_page) -> None:
     soup = html_page(f"/{BREACH}/")
     sections = [h.get_text(strip=True) for h in soup.select("article h2")]
+    # What to do first, on the first screen of a phone (test_first_screen.py), then the facts.
     seven = [
+        "Ce que vous devez faire",
         "Ce qui s'est passé",
         "Êtes-vous concerné ?",
         "Données concernées et non concernées",
         "Conséquences possibles",
         "Ce que nous avons fait",
-        "Ce que vous devez faire",
         "Contact et droits",
     ]
     assert [s for s in sections if s in seven] == seven
-    assert sections.index("Ce qui s'est passé") == sections.index("L'essentiel") + 1
+    assert sections.index("Ce que vous devez faire") == sections.index("L'essentiel") + 1
     facts = soup.select_one(".vigie-breach-facts").get_text(" ", strip=True)
     assert "Violation découverte le 5 février 2024 à 17 h 00" in facts
     assert "Données exposées du 30 janvier 2024 à 0 h 00 au 1er février 2024 à 18 h 00" in facts

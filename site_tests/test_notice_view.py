@@ -473,6 +473,12 @@ def test_current_breach_notice_field_by_field() -> None:
         postmortem="",
         planned_start=None,
         planned_end=None,
+        communications=(LETTER, EMAIL),  # the register, shown on every kind that has one
+        show_communications=True,
+        never_ask=("votre mot de passe",),
+        facts_first=False,  # « L'essentiel » and the advice come first
+        organisation="Mutuelle Horizon",
+        fraud_label="Message frauduleux signalé : ce message ne vient pas de Mutuelle Horizon",
     )
     assert notice(_view(BREACH), SETTINGS) == expected
 
@@ -562,7 +568,7 @@ def test_an_open_incident_shows_no_end() -> None:
 def test_outage_has_no_breach_sections_and_its_own_headings() -> None:
     first = notice(_view(OUTAGE), SETTINGS, 1)
     assert first.breach is None
-    assert first.kind == "Panne"
+    assert first.kind == "Panne d'un service"
     assert first.consequences_heading == "Conséquences sur nos services"
     assert first.contact_heading == "Contact"
     assert (first.consequences, first.planned_measures, first.rights) == ((), (), "")
