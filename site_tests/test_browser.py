@@ -415,24 +415,21 @@ def test_without_javascript_everything_is_readable(browser: Browser, base_url: s
 # --- Plain language: the first screen of a phone -----------------------------------------
 
 
-def test_the_essentials_start_in_the_first_screen_of_a_phone(
-    browser: Browser, base_url: str
-) -> None:
+def test_what_to_do_then_the_essentials_on_a_phone(browser: Browser, base_url: str) -> None:
+    """« Ce que vous devez faire » on the first screen (every kind: test_fraud.py), then
+    « L'essentiel » of a breach right after it: who is concerned, which data."""
     with opened(browser, base_url) as context:
         page = context.new_page()
         page.goto(BREACH, wait_until="load")
+        advice = page.get_by_role("heading", name="Ce que vous devez faire").bounding_box()
+        assert advice is not None
+        assert advice["y"] + advice["height"] < PHONE["height"]
         essentials = page.locator(".vigie-essentials").bounding_box()
         assert essentials is not None
-        assert essentials["y"] < PHONE["height"] / 2
-        concerned = page.locator(
-            ".vigie-essentials dt", has_text="Êtes-vous concerné"
-        ).bounding_box()
-        assert concerned is not None
-        assert concerned["y"] + concerned["height"] < PHONE["height"]
+        assert essentials["y"] > advice["y"]
         assert [t.strip() for t in page.locator(".vigie-essentials dt").all_inner_texts()] == [
             "Êtes-vous concerné ?",
             "Quelles données ?",
-            "Que faire ?",
         ]
 
 

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 # 1,000 synthetic notices of `vigie_bench.pageweight` (up to 8.5) go over issue 7's 8 KiB budget
 # for a repeat visit; with one, the largest of them weighs 7.9.
 LATEST_IN_FULL = 1
+ESSENTIAL_ANSWER_LENGTH = 240  # characters of a fraud notice's « Vous avez répondu ? »
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,10 @@ class Notice:
     communications: tuple[CommunicationRow, ...] = ()
     show_communications: bool = False
     never_ask: tuple[str, ...] = ()  # « Ce que nous ne vous demanderons jamais », if shown
+    # The first screen of a phone: « Ce que vous devez faire » is on it, for every kind. A
+    # fraud notice's « L'essentiel » (is it from us? if I answered?) is short and comes
+    # first; a breach's (who is concerned, which data) is staff's length and comes after.
+    essentials_first: bool = False
     facts_first: bool = True  # no « L'essentiel »: the facts come before the advice
     organisation: str = ""
     fraud_label: str = ""  # « Message frauduleux signalé : ce message ne vient pas de … »
@@ -321,6 +326,7 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         communications=communications,
         show_communications=is_breach or bool(communications),
         never_ask=settings.never_ask if is_breach or is_fraud else (),
+        essentials_first=is_fraud,
         facts_first=not (is_breach or is_fraud),
         organisation=settings.organisation,
         fraud_label=french.not_from_us(settings.organisation),
@@ -389,10 +395,10 @@ def _fraud_essentials(
     messages: tuple[FraudulentMessage, ...], settings: Settings
 ) -> FraudEssentials:
     answers = {m.if_answered.strip() for m in messages}
-    return FraudEssentials(
-        french.fraud_not_ours(settings.organisation),
-        answers.pop() if len(answers) == 1 else "",
-    )
+    answer = answers.pop() if len(answers) == 1 else ""
+    # Only a short answer: a long one would push « Ce que vous devez faire » off the screen.
+    short = answer if len(answer) <= ESSENTIAL_ANSWER_LENGTH else ""
+    return FraudEssentials(french.fraud_not_ours(settings.organisation), short)
 
 
 def data_summary(state: NoticeState, settings: Settings) -> str:
