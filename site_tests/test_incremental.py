@@ -262,10 +262,49 @@ def test_fingerprints_are_the_same_in_another_process(tmp_path: Path) -> None:
     assert run_vigie(repo, "build", env={"PYTHONHASHSEED": "2"}).returncode == 0
     second = {p.name: p.read_bytes() for p in (repo / CACHE_DIR).glob("*.json")}
     html_first, html_second = (t.pop("markdown.json").rsplit(b"\n", 1)[0] for t in (first, second))
+    placed_first, placed_second = (_placed(t.pop("placed.json")) for t in (first, second))
     assert second == first
+    # The same pages at the same places, with the same bytes (the files' identities differ).
+    assert {k: v[0] for k, v in placed_second.items()} == {k: v[0] for k, v in placed_first.items()}
     assert json.loads(html_second).items() <= json.loads(html_first).items()
     pages = json.loads(first["pages.json"].rsplit(b"\n", 1)[0])
     assert "incidents/2024-02-tiers-payant/versions/1.md" in pages
+
+
+def _placed(table: bytes) -> dict[str, list]:
+    return json.loads(table.rsplit(b"\n", 1)[0])
+
+
+VERSION_PAGE = "incidents/2024-02-tiers-payant/versions/1/index.html"
+
+
+def test_a_kept_page_is_linked_from_the_live_site_unless_it_was_touched(tmp_path: Path) -> None:
+    """An archived version page the last build put in `site/` is linked into the next site, not
+    written again; once edited there (even to the same size and date), or removed, its kept
+    bytes are written instead: the site stays the clean build's."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    page = repo.root / "site" / VERSION_PAGE
+    first = page.stat().st_ino
+    repo.new_update()
+    incremental_build(repo)
+    assert page.stat().st_ino == first  # the same file, linked
+    assert_same(repo, tmp_path / "reference")
+
+    before = page.stat()
+    data = bytearray(page.read_bytes())
+    data[len(data) // 2] ^= 0x01  # same size
+    page.write_bytes(bytes(data))
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))  # same date
+    repo.new_update()
+    incremental_build(repo)
+    assert page.stat().st_ino != first
+    assert_same(repo, tmp_path / "reference")
+
+    page.unlink()
+    repo.new_update()
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")
 
 
 def test_two_builds_at_once_take_turns_and_leave_a_sound_cache(tmp_path: Path) -> None:

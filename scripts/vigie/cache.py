@@ -133,6 +133,7 @@ class BuildCache:
         self.read = read  # False (`vigie build --clean`): nothing reused, a fresh cache saved
         self._stores: dict[str, Blobs] = {}
         self._memos: dict[str, Memo] = {}
+        self._placed: Placed | None = None
         self._lock: int | None = None
 
     @contextlib.contextmanager
@@ -194,11 +195,19 @@ class BuildCache:
             self._stores[name] = Blobs(self.folder / _BLOBS / name, self)
         return self._stores[name]
 
+    def placed(self, live: Path) -> Placed:
+        """The record of the pages put in the live site `live` by the last build there."""
+        if self._placed is None:
+            self._placed = Placed(self.memo("placed", fingerprint(str(live))), live)
+        return self._placed
+
     def save(self, *, complete: bool = False) -> None:
         """Write each table; `complete` (a build: it asked for all it needs) keeps only what
         this run used, and the blobs it used, so that nothing grows. Otherwise (a check,
         which asks for no page and for no HTML of a text already judged) nothing is dropped."""
         assert self._lock is not None, "saved under the lock"
+        if self._placed is not None:  # the new site is in place: its files are recorded
+            self._placed.seal()
         for name, memo in self._memos.items():
             entries = memo.used if complete else {**memo.known, **memo.used}
             _write_table(self._table_path(name), entries, {"format": FORMAT, "scope": memo.scope})
@@ -233,6 +242,10 @@ class Blobs:
         self._in_use.add(digest)
         return data
 
+    def hold(self, digest: str) -> None:
+        """Keep the blob of `digest` (unread: its page was linked from the live site)."""
+        self._in_use.add(digest)
+
     def put(self, data: bytes) -> str:
         """Store `data` (if new) under its SHA-256; a blob never changes once written."""
         digest = hashlib.sha256(data).hexdigest()
@@ -251,6 +264,50 @@ class Blobs:
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest
+
+
+class Placed:
+    """Pages that a build put in the live site, by path: their digest and the file's identity.
+
+    A later build links such a file into its new site instead of writing its bytes again,
+    when the file is still the one recorded: same inode, size, modification and change times.
+    The change time cannot be set back by hand (any write or `touch` moves it), so an edited
+    page is never linked: its blob is used, or the page is made again.
+    """
+
+    def __init__(self, memo: Memo, live: Path) -> None:
+        self.memo = memo
+        self.live = live
+
+    def link(self, dest: str, digest: str, target: Path) -> bool:
+        """Link the live site's `dest` to `target` if it is the recorded file of `digest`."""
+        entry = self.memo.known.get(dest)
+        source = self.live / dest
+        try:
+            if not entry or entry[0] != digest or entry[1:] != _identity(source.lstat()):
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+        except OSError:  # gone, another file system, links refused: the bytes are written
+            return False
+        self.expect(dest, digest)
+        return True
+
+    def expect(self, dest: str, digest: str) -> None:
+        """`dest` will hold the bytes of `digest` once the new site is in place."""
+        self.memo.put(dest, [digest])
+
+    def seal(self) -> None:
+        """Record each expected file as it stands in the live site (after the swap)."""
+        for dest, entry in list(self.memo.used.items()):
+            try:
+                self.memo.used[dest] = [entry[0], *_identity((self.live / dest).lstat())]
+            except OSError:
+                del self.memo.used[dest]
+
+
+def _identity(stat: os.stat_result) -> list[int]:
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
 def _write_table(path: Path, entries: dict[str, Any], header: dict[str, Any]) -> None:

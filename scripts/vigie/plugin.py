@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-    from vigie.cache import Blobs, BuildCache, Memo
+    from vigie.cache import Blobs, BuildCache, Memo, Placed
     from vigie.derive import SiteView
     from vigie.markup import MarkdownRenderer
     from vigie.pages.site import GeneratedPage
@@ -79,6 +79,7 @@ class _Build:
     feeds_dir: tempfile.TemporaryDirectory[str] | None = None  # each feed written as made
     kept: Memo | None = None  # the pages of earlier builds (a build with a cache)
     blobs: Blobs | None = None  # their bytes
+    placed: Placed | None = None  # the pages the last build put in the live site
     texts: Memo | None = None  # texts the feeds and the API made from each update's HTML
     reused: dict[str, reuse.Reused] = field(default_factory=dict)  # taken from `kept`
     # Reused pages that search skips, written without MkDocs: (address, date) for the sitemap.
@@ -91,10 +92,12 @@ def build_site(
     site_dir: Path,
     checked: Checked | None = None,
     cache: BuildCache | None = None,
+    live: Path | None = None,
 ) -> bool:
     """Build with MkDocs in strict mode into `site_dir`; False when MkDocs refused.
 
-    With `cache`, a page whose inputs are unchanged is taken from it instead of rendered.
+    With `cache`, a page whose inputs are unchanged is taken from it instead of rendered:
+    linked from the `live` site when the file there is the one the last build put.
     """
     from mkdocs.commands.build import build
 
@@ -102,6 +105,7 @@ def build_site(
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
         config.plugins["vigie"].checked = checked
         config.plugins["vigie"].cache = cache
+        config.plugins["vigie"].live = live
         build(config)
     except (Abort, MkDocsException, TemplateError) as error:
         log.error(str(error))  # a template broken in overrides/ is refused, not a traceback
@@ -120,6 +124,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     def __init__(self) -> None:
         self.checked: Checked | None = None  # set by build_site when `vigie build` just checked
         self.cache: BuildCache | None = None  # set by build_site: `mkdocs build` alone has none
+        self.live: Path | None = None  # set by build_site: the site the new one will replace
         self.serving = False  # `mkdocs serve`: its live-reload script has no CSP hash
         self.build: _Build | None = None  # made again by each build's on_config
 
@@ -161,6 +166,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             name = reuse.table(preview=preview, serving=self.serving)
             kept, blobs = self.cache.memo(name, scope), self.cache.blobs(name)
         reused = reuse.reusable(generated, kept) if kept is not None else {}
+        live, self.live = self.live, None
+        placed = self.cache.placed(live) if self.cache is not None and live else None
         self.build = _Build(
             view,
             markdown,
@@ -178,6 +185,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             blobs=blobs,
             texts=texts,
             reused=reused,
+            placed=placed,
         )
         # Material's favicon, addressed by its content: kept in cache like the theme's files.
         theme = config.theme
@@ -227,19 +235,29 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         else rendered by an empty template and its bytes put back (`on_post_page`)."""
         assert build.blobs is not None, "pages are reused only from a cache"
         taken = build.reused[page.uri]
-        page_html = reuse.take(build.blobs, taken)
-        if page_html is None:  # damaged: made again
-            del build.reused[page.uri]
-            return
-        build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
-        if page.searchable or page.in_nav:
-            build.pages[page.uri] = replace(page, template=reuse.TEMPLATE)
-            return
+        shown = page.searchable or page.in_nav
         file = File.generated(config, page.uri, content="")
-        data = page_html.encode("utf-8")
-        Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(file.abs_dest_path).write_bytes(data)
-        build.written[file.dest_uri] = (len(data), taken.digest)  # the digest was just checked
+        target = Path(file.abs_dest_path)
+        if not shown and build.placed and build.placed.link(file.dest_uri, taken.digest, target):
+            build.blobs.hold(taken.digest)
+            size = target.stat().st_size
+        else:
+            page_html = reuse.take(build.blobs, taken)
+            if page_html is None:  # damaged: made again
+                del build.reused[page.uri]
+                return
+            if shown:
+                build.pages[page.uri] = replace(page, template=reuse.TEMPLATE)
+                build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
+                return
+            data = page_html.encode("utf-8")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            size = len(data)
+            if build.placed:
+                build.placed.expect(file.dest_uri, taken.digest)
+        build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
+        build.written[file.dest_uri] = (size, taken.digest)  # the digest was checked
         build.left_out[page.uri] = (file.url, page.updated)
 
     def on_template_context(
@@ -328,7 +346,11 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         final, code = self._with_csp(html.collapse_whitespace(html.valid_toggles(output)))
         generated = build.pages.get(uri)
         if build.kept is not None and build.blobs is not None and generated and generated.inputs:
-            reuse.keep(build.kept, build.blobs, generated, final, code.scripts, code.styles)
+            digest = reuse.keep(
+                build.kept, build.blobs, generated, final, code.scripts, code.styles
+            )
+            if build.placed and not (generated.searchable or generated.in_nav):
+                build.placed.expect(page.file.dest_uri, digest)
         return final
 
     @event_priority(-90)

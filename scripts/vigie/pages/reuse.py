@@ -95,7 +95,8 @@ def keep(
     final_html: str,
     scripts: Iterable[str],
     styles: Iterable[str],
-) -> None:
-    """Keep a page just made, for the next build."""
+) -> str:
+    """Keep a page just made, for the next build; the digest of its bytes."""
     digest = blobs.put(final_html.encode("utf-8"))
     kept.put(page.uri, [page_fingerprint(page), digest, sorted(scripts), sorted(styles)])
+    return digest
