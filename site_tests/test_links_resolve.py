@@ -1,4 +1,4 @@
-"""Every link of every built page resolves (README, « Format des sources », liens).
+"""Every link of every built page resolves (docs/sources.md, « Liens vers les pages du site »).
 
 Staff text is shown on pages at several depths: a notice, each of its versions one level
 deeper, the FAQ page. Each built site is crawled as files, every HTML page parsed (version

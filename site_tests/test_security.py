@@ -146,7 +146,7 @@ def inline_hashes(page: Path) -> tuple[set[str], set[str]]:
 
 
 def written_policy(scripts: set[str], styles: set[str], *, header: bool = False) -> str:
-    """The policy as README promises it: the site's own files and exactly these hashes."""
+    """The policy as docs/securite.md promises it: the site's own files and exactly these hashes."""
     script_src = " ".join(["'self'", *sorted(scripts)])
     style_src = " ".join(["'self'", *sorted(styles)])
     return (
