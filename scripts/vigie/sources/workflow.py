@@ -1,6 +1,6 @@
 """What staff do besides writing: scaffold an incident or an update, see what the site says.
 
-Pure functions returning file contents or text; `cli.py` writes and prints them.
+Pure functions returning file contents or text; `cli/workflow.py` writes and prints them.
 """
 
 from __future__ import annotations

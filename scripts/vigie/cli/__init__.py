@@ -1,0 +1,166 @@
+"""`vigie`: what staff run besides MkDocs (check, build)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vigie import french, pipeline
+from vigie import messages as msg
+from vigie.cli import publish as publish_commands
+from vigie.cli import workflow as workflow_commands
+from vigie.cli.common import print_problems, warn
+from vigie.derive import publication_time, scheduled_updates, site_view
+from vigie.sources import guard as guard_module
+
+if TYPE_CHECKING:
+    from vigie.cache import BuildCache
+    from vigie.pipeline import Checked
+
+
+def _config_file(value: str) -> Path:
+    return Path(value).resolve()
+
+
+def check(
+    config_file: Path, since: str | None = None, *, guard: bool = False, clean: bool = False
+) -> int:
+    """Validate the sources without building; print every problem; 0 or 1.
+
+    The published updates are compared with what is public (the last build's record in
+    `site/`, the upstream branch); with `guard`, with the git revision `since` instead
+    (default: the upstream merge base, else HEAD~1). `clean`: every text judged again.
+    """
+    cache = pipeline.open_cache(config_file, warn, clean=clean)
+    with cache.locked():
+        checked = _check(config_file, since, guard=guard, cache=cache)
+        if checked is not None:
+            cache.save()
+    return 0 if checked else 1
+
+
+def _check(
+    config_file: Path,
+    since: str | None = None,
+    *,
+    guard: bool = False,
+    site_dir: Path | None = None,
+    cache: BuildCache | None = None,
+) -> Checked | None:
+    """`check`, keeping what it made for the build; None when there were problems."""
+    try:
+        outcome = pipeline.check(
+            config_file, guard=guard, since=since, public=True, site_dir=site_dir, cache=cache
+        )
+    except guard_module.HistoryError as error:
+        print(error, file=sys.stderr)
+        return None
+    for warning in outcome.warnings:
+        print(warning, file=sys.stderr)
+    if outcome.checked is None:
+        print_problems(outcome.problems)
+        return None
+    site = outcome.checked.site
+    now = publication_time(os.environ)
+    published = site_view(site, now)
+    updates = sum(len(i.updates) for i in published.incidents)
+    print(msg.CHECK_OK.format(incidents=len(published.incidents), updates=updates))
+    scheduled = scheduled_updates(site, now)
+    if scheduled:
+        print(msg.SCHEDULED_HEADER)
+    for update in scheduled:
+        when = french.datetime_text(update.date, site.settings.timezone)
+        print(msg.SCHEDULED_LINE.format(date=when, path=update.source, title=update.title))
+    return outcome.checked
+
+
+def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
+    """Check, build into a temporary folder, then swap it for `site_dir` only if all went well;
+    reuse what the last build made from the same inputs (`.vigie-cache/`) unless `clean`."""
+    cache = pipeline.open_cache(config_file, warn, clean=clean)
+    with cache.locked():
+        built = _build(config_file, site_dir.resolve(), cache)
+        if built:
+            cache.save(complete=True)
+    return 0 if built else 1
+
+
+def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> bool:
+    from vigie.plugin import build_site, show_mkdocs_warnings
+
+    show_mkdocs_warnings()
+    checked = _check(config_file, site_dir=site_dir, cache=cache)  # compared with the last
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    try:
+        if checked is None or not build_site(config_file, staging, checked, cache, site_dir):
+            print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
+            return False
+        swap_in(staging, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    files = sum(1 for p in site_dir.rglob("*") if p.is_file())
+    print(msg.BUILD_OK.format(site_dir=site_dir, files=files))
+    return True
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace `target` by `new` with two renames, so it is never half-written."""
+    old = target.with_name(f".site-old-{target.name}")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `vigie` command."""
+    parser = argparse.ArgumentParser(
+        prog="vigie", description="Site d'information sur les incidents."
+    )
+    parser.add_argument("-f", "--config-file", type=_config_file, default=Path("mkdocs.yml"))
+    commands = parser.add_subparsers(dest="command", required=True)
+    check_parser = commands.add_parser("check", help="vérifier les sources sans construire le site")
+    check_parser.add_argument(
+        "--clean", action="store_true", help="tout juger de nouveau, sans rien reprendre du cache"
+    )
+    check_parser.add_argument(
+        "--since",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="RÉVISION",
+        help="refuser toute modification sans correction d'une mise à jour publiée depuis "
+        "cette révision git (par défaut : la base commune avec la branche amont, sinon HEAD~1)",
+    )
+    verify_parser = commands.add_parser(
+        "verify", help="vérifier une copie du site (dossier ou adresse) avec son manifeste"
+    )
+    verify_parser.add_argument("location", help="dossier du site ou adresse https://…/")
+    build_parser = commands.add_parser("build", help="vérifier puis construire le site")
+    build_parser.add_argument("-d", "--site-dir", type=Path, default=None)
+    build_parser.add_argument(
+        "--clean", action="store_true", help="tout reconstruire, sans rien reprendre du cache"
+    )
+    publish_commands.add_commands(commands)
+    workflow_commands.add_commands(commands)
+    args = parser.parse_args(argv)
+    config_file = args.config_file.resolve()
+    if args.command == "check":
+        return check(
+            config_file, args.since or None, guard=args.since is not None, clean=args.clean
+        )
+    if args.command == "verify":
+        return publish_commands.verify(args.location)
+    if args.command in publish_commands.COMMANDS:
+        return publish_commands.run(args, config_file)
+    if args.command in workflow_commands.COMMANDS:
+        return workflow_commands.run(args, config_file)
+    site_dir = args.site_dir or config_file.parent / "site"
+    return build(config_file, site_dir, clean=args.clean)

@@ -1,0 +1,35 @@
+"""What every `vigie` command shares: printing problems, reading the settings."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from vigie import messages as msg
+from vigie import pipeline
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from vigie.messages import Problem
+    from vigie.model import Settings
+
+
+def warn(text: str) -> None:
+    """A line for staff on standard error."""
+    print(text, file=sys.stderr)  # sys.stderr as it is then
+
+
+def print_problems(problems: tuple[Problem, ...]) -> None:
+    """Every problem as `path:line: message`, then how many there are."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(msg.CHECK_FAILED.format(count=len(problems)), file=sys.stderr)
+
+
+def read_settings(config_file: Path) -> Settings | None:
+    """The settings `mkdocs.yml` gives, even with problems (`vigie check` reports them)."""
+    read = pipeline.settings(config_file)
+    if read.settings is None:
+        print_problems(read.problems)
+    return read.settings
