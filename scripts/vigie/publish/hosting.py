@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from vigie import urls
 from vigie.outputs import csp
+from vigie.publish import manifest
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -102,7 +103,7 @@ def content_security_policy(site_dir: Path) -> str:
 
 
 def _files(site_dir: Path) -> list[str]:
-    return sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*") if p.is_file())
+    return sorted(manifest.site_files(site_dir))
 
 
 def content_type(path: str) -> str | None:

@@ -13,7 +13,6 @@ import subprocess
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vigie import __version__
@@ -21,6 +20,7 @@ from vigie.outputs.feeds import dump_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
 MANIFEST = "version.json"
 # Files a static host reads as its configuration and does not serve (Netlify, Cloudflare).
@@ -85,13 +85,25 @@ def file_entries(
     return entries
 
 
+def site_files(site_dir: Path) -> list[str]:
+    """Every regular file under `site_dir`, as POSIX paths, unsorted (`os.scandir` reads
+    the file types with the names: a long history's 14,000 files are not each stat'ed)."""
+    found: list[str] = []
+    folders = [("", os.fspath(site_dir))]
+    while folders:
+        prefix, folder = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    found.append(prefix + entry.name)
+    return found
+
+
 def _relative_files(site_dir: Path) -> list[str]:
-    """Every file under `site_dir`, as sorted POSIX paths (os.walk: 3× quicker than rglob)."""
-    found = []
-    for folder, _, names in os.walk(site_dir):
-        base = Path(folder).relative_to(site_dir)
-        found += [(base / name).as_posix() for name in names if (Path(folder) / name).is_file()]
-    return sorted(found, key=lambda relative: relative.split("/"))  # as Path objects sort
+    """Every file under `site_dir`, sorted as Path objects sort."""
+    return sorted(site_files(site_dir), key=lambda relative: relative.split("/"))
 
 
 def manifest_json(version: SiteVersion, entries: list[FileEntry]) -> str:
