@@ -616,6 +616,8 @@ Opérations planifiées :
 
 Publications programmées :
   - 3 juillet 2025 à 10 h 00 : incidents/2025-06-paiement-lenteurs/updates/2025-07-03T1000-surveillance.md (Correctif en surveillance)
+
+Brouillons : aucun
 """  # noqa: E501
 
 

@@ -331,6 +331,8 @@ def test_vigie_status_says_what_the_site_says(example_repo: Path) -> None:
         "Opérations planifiées : aucune",
         "",
         "Publications programmées : aucune",
+        "",
+        "Brouillons : aucun",
     ]
 
 

@@ -17,6 +17,7 @@ from vigie.cli import workflow as workflow_commands
 from vigie.cli.common import print_problems, warn
 from vigie.derive import publication_time, scheduled_updates, site_view
 from vigie.sources import guard as guard_module
+from vigie.sources import workflow
 
 if TYPE_CHECKING:
     from vigie.cache import BuildCache
@@ -76,6 +77,11 @@ def _check(
     for update in scheduled:
         when = french.datetime_text(update.date, site.settings.timezone)
         print(msg.SCHEDULED_LINE.format(date=when, path=update.source, title=update.title))
+    drafts = workflow.draft_lines(site)
+    if drafts:
+        print(workflow.DRAFTS_HEADER)
+    for line in drafts:
+        print(f"  {line}")
     return outcome.checked
 
 

@@ -36,6 +36,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     new_update.add_argument("--status", default=None, choices=[s.value for s in Status])
     new_update.add_argument("--title", default=None, help="titre de la mise à jour")
     new_update.add_argument("--date", default=None, help=date_help)
+    new_update.add_argument(
+        "--draft",
+        action="store_true",
+        help="écrire un brouillon (draft: true) : publié nulle part tant que la ligne reste",
+    )
     commands.add_parser("status", help="afficher ce que dit le site publié maintenant")
     serve_parser = commands.add_parser("serve", help="aperçu en direct du site")
     serve_parser.add_argument(
@@ -68,7 +73,6 @@ def _write_new(root: Path, files: list[workflow.NewFile]) -> None:
         with (root / new.path).open("x", encoding="utf-8") as out:  # never overwrite
             out.write(new.text)
         print(workflow.NEW_CREATED.format(path=new.path))
-    print(workflow.NEW_NEXT)
 
 
 def new(config_file: Path, args: argparse.Namespace) -> int:
@@ -91,8 +95,15 @@ def new(config_file: Path, args: argparse.Namespace) -> int:
             )
         status = args.status or workflow.current_status(root, incidents_dir, args.id)
         status = Status(status) if status else Status.INVESTIGATING
-        files = [workflow.update_file(args.id, incidents_dir, when, status, args.title)]
+        files = [
+            workflow.update_file(args.id, incidents_dir, when, status, args.title, draft=args.draft)
+        ]
     _write_new(root, files)
+    # Without --date the update is dated now: published by the next build.
+    now = publication_time(os.environ) if args.date else when
+    for note in workflow.new_update_notes(when, now, settings, getattr(args, "draft", False)):
+        print(note)
+    print(workflow.NEW_NEXT)
     return 0
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from vigie.derive import SiteView
-    from vigie.model import Settings, Update
+    from vigie.model import Settings, Site, Update
 
 # What `vigie new` and `vigie install-hooks` tell staff.
 NEW_BAD_ID = (
@@ -40,6 +40,25 @@ HOOK_EXISTS = (
     "{path} existe déjà et n'est pas celui de Vigie : rien n'a été écrit "
     "(relancez avec --force pour le remplacer)"
 )
+
+# Drafts and scheduled updates: what `vigie new`, `vigie check` and `vigie status` say.
+DRAFT_LINE = "draft: true  # brouillon : publiée nulle part ; retirez cette ligne pour la publier\n"
+NEW_DRAFT = (
+    "Brouillon : cette mise à jour n'est publiée nulle part tant que son en-tête porte "
+    "« draft: true » (make serve la montre) ; retirez cette ligne pour la publier."
+)
+NEW_SCHEDULED = (
+    "Programmée : elle sera publiée par le premier build fait à partir du {date} ({zone}) ; "
+    "d'ici là, elle n'est nulle part en ligne."
+)
+NEW_SCHEDULED_DRAFT = (
+    "Datée du {date} ({zone}) : une fois « draft: true » retiré, elle sera publiée par le "
+    "premier build fait à partir de cette heure."
+)
+DRAFTS_HEADER = "Brouillons (publiés seulement une fois « draft: true » retiré) :"
+DRAFTS_NONE = "Brouillons : aucun"
+DRAFT_UPDATE = "{path} ({title}), datée du {date}"
+DRAFT_INCIDENT = "{path} : tout l'incident « {title} » ({updates})"
 
 UPDATE_TITLE_PLACEHOLDER = "[[à compléter : titre court de la mise à jour]]"
 FIRST_UPDATE_TITLE = "Première information"
@@ -78,8 +97,11 @@ def update_file(
     date: datetime,
     status: Status,
     title: str | None,
+    *,
+    draft: bool = False,
 ) -> NewFile:
-    """A new update of `incident_id`, named after its date and title, front matter filled."""
+    """A new update of `incident_id`, named after its date and title, front matter filled;
+    with `draft`, marked « draft: true »."""
     template = "update-postmortem.md" if status == Status.POSTMORTEM else "update.md"
     if title is None and status == Status.POSTMORTEM:
         title = "Retour d'expérience"
@@ -87,7 +109,10 @@ def update_file(
     name = f"{date:%Y-%m-%dT%H%M}-{slug}.md"
     shown_title = (title or UPDATE_TITLE_PLACEHOLDER).replace('"', "'")
     text = _template(template).format(
-        now=date.isoformat(timespec="seconds"), status=status.value, title=shown_title
+        now=date.isoformat(timespec="seconds"),
+        status=status.value,
+        title=shown_title,
+        draft=DRAFT_LINE if draft else "",
     )
     return NewFile(f"{incidents_dir}/{incident_id}/updates/{name}", text)
 
@@ -178,7 +203,47 @@ def status_report(view: SiteView, scheduled: tuple[Update, ...]) -> str:
         lines.append(
             f"  - {french.datetime_text(update.date, zone)} : {update.source} ({update.title})"
         )
+    drafts = draft_lines(view.site)
+    lines += ["", DRAFTS_HEADER if drafts else DRAFTS_NONE, *(f"  - {line}" for line in drafts)]
     return "\n".join(lines)
+
+
+def zone_name(timezone: str) -> str:
+    """« heure de Paris » for Europe/Paris: the clock a date is told in."""
+    return f"heure de {timezone.rsplit('/', 1)[-1].replace('_', ' ')}"
+
+
+def new_update_notes(when: datetime, now: datetime, settings: Settings, draft: bool) -> list[str]:
+    """What `vigie new` says of an update dated `when`: a draft, or published later."""
+    told = {"date": french.datetime_text(when, settings.timezone)}
+    told["zone"] = zone_name(settings.timezone)
+    notes = [NEW_DRAFT] if draft else []
+    if when > now:
+        notes.append((NEW_SCHEDULED_DRAFT if draft else NEW_SCHEDULED).format(**told))
+    return notes
+
+
+def draft_lines(site: Site) -> list[str]:
+    """Each draft, by its file: whole incidents, and updates of the others."""
+    zone = site.settings.timezone
+    lines = []
+    for incident in site.incidents:
+        if incident.draft:
+            updates = french.count(len(incident.updates), "mise à jour", "mises à jour")
+            lines.append(
+                DRAFT_INCIDENT.format(
+                    path=incident.source / "incident.yml", title=incident.title, updates=updates
+                )
+            )
+            continue
+        lines += [
+            DRAFT_UPDATE.format(
+                path=u.source, title=u.title, date=french.datetime_text(u.date, zone)
+            )
+            for u in incident.updates
+            if u.draft
+        ]
+    return sorted(lines)
 
 
 HOOK = """#!/bin/sh
