@@ -43,6 +43,10 @@ DUPLICATE_FRAUD = (
     "expéditeur, même premier signalement) : gardez-en une seule entrée et mettez à jour "
     "last_seen"
 )
+FAKES_EMPTY = (
+    "« fakes » est vide : donnez au moins une fausse adresse, un faux numéro ou un faux site "
+    "du message, tel quel (exemple : fakes: [faux-remboursement.example])"
+)
 FRAUD_IS_OURS = (
     "« {fake} » est une adresse de {organisation} (own_domains, site_url) : un message "
     "frauduleux n'utilise pas nos adresses ; s'il vient vraiment de nous, mettez-le dans "
@@ -161,6 +165,8 @@ def fraudulent_messages(
                 "last_seen",
             )
         fakes = item.get("fakes")
+        if fakes == []:
+            report(FAKES_EMPTY, "fakes")
         fakes = (
             [f for f in fakes if isinstance(f, str) and f.strip()]
             if isinstance(fakes, list)
