@@ -1,8 +1,13 @@
-"""`vigie serve`, as staff use it: save a file, see the page change; break it, see why; fix it."""
+"""`vigie serve`, as staff use it: save a file, see the page change; break it, see why; fix it.
+
+All in French: the address to open, the same `path:line: message` lines as `vigie check`, and
+« Aperçu à jour » once a save builds again; MkDocs' English only with -v.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,7 +19,7 @@ from typing import TYPE_CHECKING
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_repo
+from conftest import copy_repo, run_vigie
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -61,37 +66,81 @@ def _latest_title(url: str) -> str | None:
     return heading.get_text(" ", strip=True) if heading else None
 
 
+# MkDocs' own English lines, never shown to staff without -v.
+ENGLISH = (
+    "Aborted",
+    "BuildError",
+    "appear stuck",
+    "Serving on",
+    "Building documentation",
+    "Detected file changes",
+    "Reloading browsers",
+    "Watching paths",
+    "Browser connected",
+    "Documentation built",
+    "Shutting down",
+    "INFO -",
+    "WARNING -",
+    "ERROR -",
+    "Traceback",
+)
+PREPARING = "Préparation de l'aperçu…"
+NOT_UPDATED = (
+    "Aperçu non mis à jour : corrigez les erreurs ci-dessus et enregistrez ; le navigateur "
+    "garde la version précédente"
+)
+UPDATED = re.compile(r"Aperçu à jour \(\d\d:\d\d:\d\d\)")
+
+
+def _serve_command(repo: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "vigie.cli", "-f", str(repo / "mkdocs.yml"), "serve", *args]
+
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path, subprocess.Popen[str]]]:
-    repo = copy_repo(tmp_path / "repo")
-    port = _free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w", encoding="utf-8") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "vigie.cli", "-f", str(repo / "mkdocs.yml")]
-            + ["serve", "-a", f"127.0.0.1:{port}"],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        )
+def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[Path, int, Path, subprocess.Popen[str]]]]:
+    """Start `vigie serve <args>` on a copy of the example, on a free port; stopped after."""
+    servers: list[subprocess.Popen[str]] = []
+
+    def start(*args: str) -> tuple[Path, int, Path, subprocess.Popen[str]]:
+        repo = copy_repo(tmp_path / f"repo{len(servers)}")
+        port = _free_port()
+        log = tmp_path / f"serve{len(servers)}.log"
+        with log.open("w", encoding="utf-8") as output:
+            server = subprocess.Popen(
+                _serve_command(repo, "-a", f"127.0.0.1:{port}", *args),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env=ENV,
+            )
+        servers.append(server)
+        return repo, port, log, server
+
+    yield start
+    for server in servers:
+        server.terminate()
         try:
-            url = f"http://127.0.0.1:{port}/incidents/2024-06-espace-adherent/"
-            yield repo, url, log, server
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _lines(log: Path) -> list[str]:
+    return log.read_text(encoding="utf-8").splitlines()
 
 
 def test_a_saved_update_shows_an_error_then_the_fixed_page(
-    served: tuple[Path, str, Path, subprocess.Popen[str]],
+    serve: Callable[..., tuple[Path, int, Path, subprocess.Popen[str]]],
 ) -> None:
-    repo, url, log, server = served
-    _wait_for(lambda: _latest_title(url) is not None, "first page", server)
+    repo, port, log, server = serve("--drafts")
+    url = f"http://127.0.0.1:{port}/incidents/2024-06-espace-adherent/"
+    ready = f"Aperçu : http://127.0.0.1:{port} (brouillons visibles)"
+    _wait_for(lambda: ready in _lines(log), "the address of the preview", server)
+    assert _lines(log) == [PREPARING, ready]
     assert OLD_TITLE in (_latest_title(url) or "")
 
     update = repo / UPDATE
@@ -105,8 +154,84 @@ def test_a_saved_update_shows_an_error_then_the_fixed_page(
         encoding="utf-8",
     )
     expected = f"{UPDATE}:3: valeur inconnue « resolu » pour « status »"
-    _wait_for(lambda: expected in log.read_text(encoding="utf-8"), "error message", server)
+    _wait_for(lambda: NOT_UPDATED in _lines(log), "the refusal", server)
+    shown = _lines(log)
+    assert any(line.startswith(expected) for line in shown)
+    # The same lines as vigie check, in the same order, then the refusal.
+    check = run_vigie(repo, "check")
+    assert check.returncode == 1
+    told = shown[shown.index(check.stderr.splitlines()[0]) :]
+    assert told == [*check.stderr.splitlines(), NOT_UPDATED]
 
     fixed_title = "L’espace adhérent est rouvert"
     update.write_text(text.replace(OLD_TITLE, fixed_title), encoding="utf-8")
     _wait_for(lambda: fixed_title in (_latest_title(url) or ""), "page after the fix", server)
+    _wait_for(lambda: UPDATED.fullmatch(_lines(log)[-1]) is not None, "« Aperçu à jour »", server)
+    shown = _lines(log)
+    assert shown.index(NOT_UPDATED) < len(shown) - 1  # told after the error, not before
+    assert sum(bool(UPDATED.fullmatch(line)) for line in shown) == 2  # each good save
+    english = [line for line in shown if any(words in line for words in ENGLISH)]
+    assert english == []
+
+
+def test_verbose_keeps_mkdocs_lines_and_without_drafts_says_so(
+    serve: Callable[..., tuple[Path, int, Path, subprocess.Popen[str]]],
+) -> None:
+    _, port, log, server = serve("-v")
+    ready = (
+        f"Aperçu : http://127.0.0.1:{port} (sans les brouillons ni les publications programmées)"
+    )
+    _wait_for(lambda: ready in _lines(log), "the address of the preview", server)
+    shown = "\n".join(_lines(log))
+    assert f"Serving on http://127.0.0.1:{port}/" in shown
+    assert "INFO - Building documentation..." in shown
+
+
+def test_a_broken_source_at_start_is_told_in_french(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    update = repo / UPDATE
+    update.write_text(
+        update.read_text(encoding="utf-8").replace("title: ", "title: Point : "),
+        encoding="utf-8",
+    )
+    check = run_vigie(repo, "check")
+    result = subprocess.run(
+        _serve_command(repo, "-a", f"127.0.0.1:{_free_port()}"),
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=DEADLINE,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        PREPARING,
+        *check.stderr.splitlines(),
+        "Aperçu impossible : corrigez les erreurs ci-dessus, puis relancez make serve.",
+    ]
+    yaml_line = f"{UPDATE}:4: syntaxe YAML (colonne 14) : "
+    assert any(line.startswith(yaml_line) for line in check.stderr.splitlines())
+    assert not [words for words in ENGLISH if words in result.stdout + result.stderr]
+
+
+def test_a_taken_address_is_told_in_french(tmp_path: Path) -> None:
+    repo = copy_repo(tmp_path / "repo")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        result = subprocess.run(
+            _serve_command(repo, "-a", address),
+            capture_output=True,
+            text=True,
+            env=ENV,
+            timeout=DEADLINE,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        PREPARING,
+        f"Aperçu impossible à l'adresse {address} : elle est déjà prise (un autre aperçu "
+        "tourne-t-il encore ?) ou interdite ; arrêtez l'autre aperçu, ou choisissez une autre "
+        "adresse (exemple : vigie serve -a 127.0.0.1:8001)",
+    ]

@@ -113,14 +113,38 @@ def build_site(
     return True
 
 
-def serve_site(config_file: Path, dev_addr: str) -> None:
-    """`mkdocs serve` with live reload, the incidents folder watched too."""
+class _RebuildRefused(Abort):
+    """A rebuild of the preview refused: the server prints it instead of MkDocs' English."""
+
+
+def serve_site(config_file: Path, dev_addr: str, refused: str | None = None) -> bool:
+    """`mkdocs serve` with live reload, the incidents folder watched too; False when the first
+    build was refused (its problems are logged). A later refused rebuild is told as `refused`
+    (None: as MkDocs tells it), and the last pages stay served."""
     from mkdocs.commands.serve import serve
 
-    serve(str(config_file), dev_addr=dev_addr, livereload=True)
+    VigiePlugin.rebuild_refused = refused
+    try:
+        serve(str(config_file), dev_addr=dev_addr, livereload=True)
+    except Abort:
+        return False
+    return True
+
+
+def _telling(builder: Any, refused: str) -> Any:
+    @functools.wraps(builder)
+    def rebuild(*args: Any, **kwargs: Any) -> None:
+        try:
+            builder(*args, **kwargs)
+        except Abort as error:
+            raise _RebuildRefused(refused) from error
+
+    return rebuild
 
 
 class VigiePlugin(BasePlugin[VigieOptions]):
+    rebuild_refused: str | None = None  # set by serve_site: how a refused rebuild is told
+
     def __init__(self) -> None:
         self.checked: Checked | None = None  # set by build_site when `vigie build` just checked
         self.cache: BuildCache | None = None  # set by build_site: `mkdocs build` alone has none
@@ -403,6 +427,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     ) -> LiveReloadServer:
         incidents_dir = self._current().view.site.settings.incidents_dir
         server.watch(str(Path(config.config_file_path).parent / incidents_dir))
+        if self.rebuild_refused is not None:
+            server.builder = _telling(server.builder, self.rebuild_refused)
         return server
 
 

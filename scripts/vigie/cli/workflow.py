@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from vigie import messages as msg
 from vigie import pipeline
+from vigie.cli import preview
 from vigie.cli.common import print_problems, read_settings
 from vigie.derive import publication_time, scheduled_updates, site_view
 from vigie.model import Kind, Status
@@ -48,7 +49,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="montrer les brouillons et les publications programmées",
     )
-    serve_parser.add_argument("-a", "--dev-addr", default="127.0.0.1:8000")
+    serve_parser.add_argument(
+        "-a", "--dev-addr", default="127.0.0.1:8000", help="adresse (défaut : 127.0.0.1:8000)"
+    )
+    serve_parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="montrer aussi les lignes de MkDocs (en anglais)",
+    )
     hooks_parser = commands.add_parser(
         "install-hooks", help="vérifier les sources avant chaque commit (crochet git)"
     )
@@ -151,10 +160,4 @@ def run(args: argparse.Namespace, config_file: Path) -> int:
     except workflow.WorkflowError as error:
         print(error, file=sys.stderr)
         return 1
-    from vigie.plugin import PREVIEW_VARIABLE, serve_site, show_mkdocs_warnings
-
-    if args.drafts:
-        os.environ[PREVIEW_VARIABLE] = "1"
-    show_mkdocs_warnings()
-    serve_site(config_file, args.dev_addr)
-    return 0
+    return preview.serve(config_file, args.dev_addr, drafts=args.drafts, verbose=args.verbose)
