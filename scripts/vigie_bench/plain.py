@@ -219,6 +219,19 @@ def _existing_nav(nav: Any, docs: Path) -> Any:
     return kept
 
 
+def _drop_vigie_templates(docs: Path) -> None:
+    """Hand-written pages lose the Vigie template their front matter names (stock Material has none)."""
+    for path in docs.rglob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        head, sep, body = text.partition("\n---\n")
+        if not text.startswith("---\n") or not sep:
+            continue
+        meta = yaml.safe_load(head[4:]) or {}
+        if isinstance(meta, dict) and meta.pop("template", None) is not None:
+            kept = f"---\n{yaml.safe_dump(meta, allow_unicode=True)}---\n" if meta else ""
+            path.write_text(kept + body, encoding="utf-8")
+
+
 def write_plain_site(repo: Path, target: Path) -> int:
     """Write the pages Vigie makes for `repo` as a plain Material site; returns the page count."""
     config = read_config(repo / "mkdocs.yml")
@@ -227,6 +240,7 @@ def write_plain_site(repo: Path, target: Path) -> int:
         shutil.rmtree(target)
     docs = target / "docs"
     shutil.copytree(repo / config.get("docs_dir", "docs"), docs)
+    _drop_vigie_templates(docs)
     generated = vigie_pages(repo)
     for page in generated:
         path = docs / page.uri
