@@ -220,7 +220,7 @@ def _existing_nav(nav: Any, docs: Path) -> Any:
 
 
 def _drop_vigie_templates(docs: Path) -> None:
-    """Hand-written pages lose the Vigie template their front matter names (stock Material has none)."""
+    """Hand-written pages lose the Vigie template their front matter names (Material has none)."""
     for path in docs.rglob("*.md"):
         text = path.read_text(encoding="utf-8")
         head, sep, body = text.partition("\n---\n")
