@@ -66,6 +66,11 @@ SHAPE_EXPECTED = {
         "« - date: 2024-02-12T09:00:00+01:00 », puis « channel: email », « sender: … », "
         "« subject: … » et « audience: … » indentés de deux espaces)"
     ),
+    "fraudulent-messages": (
+        "une liste de messages frauduleux signalés, chacun commençant par « - » (exemple : "
+        "« - channel: sms », puis « first_seen: 2024-02-12 », « sender: … », « subject: … », "
+        "« fakes: [faux-site.example] » et « if_answered: … » indentés de deux espaces)"
+    ),
 }
 SHAPE_FOUND = {
     "nothing": "rien (vide ou seulement des commentaires)",
@@ -95,7 +100,7 @@ LIST_TOO_LONG = "liste trop longue ({count} éléments ; au plus {limit})"
 NOT_UTF8_BUT = "le fichier est encodé en {encoding} : enregistrez-le en UTF-8"
 UNEXPECTED_FILE = (
     "fichier inattendu dans un dossier d'incident : seuls incident.yml, faq.yml, "
-    "communications.yml et updates/*.md sont lus"
+    "communications.yml, fraudulent-messages.yml et updates/*.md sont lus"
 )
 UNEXPECTED_TOP_FILE = (
     "fichier inattendu dans incidents/ : seuls faq.yml et un dossier par incident sont lus"

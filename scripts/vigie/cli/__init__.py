@@ -125,8 +125,8 @@ def swap_in(new: Path, target: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `vigie` command."""
+def parser() -> argparse.ArgumentParser:
+    """The `vigie` command line: every command and option (the docs are checked against it)."""
     parser = argparse.ArgumentParser(
         prog="vigie", description="Site d'information sur les incidents."
     )
@@ -156,7 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     publish_commands.add_commands(commands)
     workflow_commands.add_commands(commands)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `vigie` command."""
+    args = parser().parse_args(argv)
     config_file = args.config_file.resolve()
     if args.command == "check":
         return check(

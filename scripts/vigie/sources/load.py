@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from vigie import messages as msg
 from vigie.cache import fingerprint
 from vigie.messages import Problem
+from vigie.sources import fraud
 from vigie.sources.yamldoc import CONTROL_CHARACTER
 from vigie.sources.yamldoc import MAX_DEPTH as MAX_DEPTH  # read by config_file
 from vigie.sources.yamldoc import Document as Document  # the type every reader shares
@@ -46,12 +47,13 @@ class IncidentSources:
     faq: Document | None
     update_files: int  # every file under updates/, readable or not
     communications: Document | None = None
+    fraudulent_messages: Document | None = None  # fraudulent-messages.yml: reported, not ours
 
     def digest(self) -> str:
         """A fingerprint of every text the incident is read from: its model follows from
         them, the settings and the code (the build cache keys its pages by it)."""
         parts = [self.path]
-        for doc in (self.incident, self.faq, self.communications):
+        for doc in (self.incident, self.faq, self.communications, self.fraudulent_messages):
             parts += [doc.path, doc.text] if doc else ["", ""]
         for update in self.updates:
             parts += [update.path, update.front_matter.text, update.body]
@@ -191,7 +193,7 @@ def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) ->
     directory = root / rel
     if not SLUG.match(folder):
         problems.append(Problem(rel, 1, _bad_name(msg.BAD_FOLDER_NAME.format(name=folder), folder)))
-    incident = faq = communications = None
+    incident = faq = communications = fraudulent = None
     updates: list[UpdateSource] = []
     update_files = 0
     for entry in sorted(directory.iterdir(), key=lambda p: p.name):
@@ -204,6 +206,8 @@ def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) ->
             faq = _load_yaml_file(root, entry_rel, problems, "faq")
         elif entry.name == "communications.yml" and entry.is_file():
             communications = _load_yaml_file(root, entry_rel, problems, "communications")
+        elif entry.name == fraud.FILE and entry.is_file():
+            fraudulent = _load_yaml_file(root, entry_rel, problems, "fraudulent-messages")
         elif entry.name == "updates" and entry.is_dir():
             update_paths = sorted(entry.iterdir(), key=lambda p: p.name)
             if len(update_paths) > MAX_UPDATES:
@@ -231,7 +235,9 @@ def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) ->
         problems.append(Problem(f"{rel}/incident.yml", 1, msg.MISSING_INCIDENT_FILE))
     if update_files > MAX_UPDATES:  # the updates are unread: judging the notice would mislead
         incident = None
-    return IncidentSources(folder, rel, incident, tuple(updates), faq, update_files, communications)
+    return IncidentSources(
+        folder, rel, incident, tuple(updates), faq, update_files, communications, fraudulent
+    )
 
 
 def load_sources(root: Path, incidents_dir: str = "incidents", pages_dir: str = "pages") -> Sources:

@@ -28,11 +28,6 @@ if TYPE_CHECKING:
     from vigie.sources.load import Document
 
 # What these checks tell staff (messages.py is full).
-FRAUD_SHAPE = (
-    "une liste de messages frauduleux signalés, chacun commençant par « - » (exemple : "
-    "« - channel: sms », puis « first_seen: 2024-02-12 », « sender: … », « subject: … », "
-    "« fakes: [faux-site.example] » et « if_answered: … » indentés de deux espaces)"
-)
 BAD_SEEN_DATE = (
     "date invalide « {value} » : écrivez une date (2024-02-12) ou une date et heure avec "
     "décalage horaire (2024-02-12T09:30:00+01:00)"
@@ -52,7 +47,6 @@ FRAUD_IS_OURS = (
     "frauduleux n'utilise pas nos adresses ; s'il vient vraiment de nous, mettez-le dans "
     "communications.yml"
 )
-SHAPE_NAMES = {type(None): "null", list: "list", dict: "mapping", str: "text", bool: "boolean"}
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -134,16 +128,7 @@ def fraudulent_messages(
     doc: Document | None, settings: Settings, problems: list[Problem]
 ) -> tuple[FraudulentMessage, ...]:
     """The reported fraudulent messages, oldest first; what is wrong goes to `problems`."""
-    if doc is None:
-        return ()
-    if not isinstance(doc.data, list):
-        if not doc.refused():
-            found = msg.SHAPE_FOUND[SHAPE_NAMES.get(type(doc.data), "number")]
-            if doc.data is None and not doc.lines:
-                found = msg.SHAPE_FOUND["nothing"]
-            problems.append(
-                Problem(doc.path, doc.line(), msg.SHAPE.format(expected=FRAUD_SHAPE, found=found))
-            )
+    if doc is None or not isinstance(doc.data, list):  # unreadable: load.py said why
         return ()
     problems.extend(structure_problems(doc, "fraudulent-messages"))
     own = link_policy(settings)

@@ -108,6 +108,14 @@ def structure_problems(doc: Document, schema_name: str) -> Iterator[Problem]:
                     found=_type_name(error.instance),
                 ),
             )
+        elif kind == "enum" and isinstance(error.instance, (list, dict)):  # a word was meant
+            found = _type_name(error.instance)
+            expected = msg.TYPE_NAMES["string"]
+            yield Problem(
+                doc.path,
+                doc.line(*path),
+                msg.WRONG_TYPE.format(field=field, expected=expected, found=found),
+            )
         elif kind == "enum":
             allowed = error.schema.get("x-allowed") or ", ".join(
                 str(v) for v in error.validator_value

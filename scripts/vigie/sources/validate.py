@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import reduce
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from vigie import messages as msg
 from vigie.derive import apply_update
@@ -21,7 +20,6 @@ from vigie.model import (
     Authority,
     AuthorityType,
     Breach,
-    Communication,
     ComponentStatus,
     Contact,
     Correction,
@@ -37,7 +35,7 @@ from vigie.model import (
     Status,
     Update,
 )
-from vigie.sources import breach, placeholders, safety
+from vigie.sources import breach, placeholders, registers, safety
 from vigie.sources.dates import parse_datetime
 from vigie.sources.structure import structure_problems
 
@@ -168,35 +166,6 @@ class _Checker:
                 fields[name] = self.party(doc, "breach", name)
         return fields
 
-    def communications(self, doc: Document | None, incident_id: str) -> tuple[Communication, ...]:
-        if doc is None or doc.data is None:  # unreadable: load.py said why
-            return ()
-        self.problems.extend(structure_problems(doc, "communications"))
-        result: list[Communication] = []
-        first_lines: dict[str, int] = {}
-        for index, item in enumerate(doc.data if isinstance(doc.data, list) else ()):
-            if not isinstance(item, dict):
-                continue
-            date = self.date(doc, index, "date")
-            texts = [item.get(k) for k in ("channel", "sender", "subject", "audience")]
-            if date is None or not all(isinstance(t, str) for t in texts):
-                continue
-            channel = item["channel"]
-            local = date.astimezone(ZoneInfo(self.settings.timezone))
-            message_id = f"{local:%Y-%m-%dT%H%M}-{channel}"
-            if message_id in first_lines:
-                self.report(
-                    doc,
-                    doc.line(index, "date"),
-                    msg.DUPLICATE_COMMUNICATION.format(
-                        channel=channel, date=date.isoformat(), first=first_lines[message_id]
-                    ),
-                )
-                continue
-            first_lines[message_id] = doc.line(index, "date")
-            result.append(Communication(message_id, date, *texts))  # type: ignore[arg-type]
-        return tuple(sorted(result, key=lambda c: (c.date, c.id)))
-
     def texts(self, doc: Document, key: str) -> tuple[str, ...] | None:
         values = _get(doc.data, (key,))
         if not isinstance(values, list):
@@ -300,8 +269,13 @@ class _Checker:
             recommendations=self.texts(doc, "recommendations") or (),
             breach=Breach(**self.breach(doc)),
         )
-        communications = self.communications(sources.communications, sources.folder)
-        for document in (doc, sources.faq, sources.communications):
+        communications = registers.communications(
+            sources.communications, self.settings, self.problems
+        )
+        frauds = registers.fraudulent_messages(
+            sources.fraudulent_messages, self.settings, self.problems
+        )
+        for document in (doc, sources.faq, sources.communications, sources.fraudulent_messages):
             if document is not None:
                 self.problems.extend(placeholders.in_document(document))
         for source in sources.updates:
@@ -343,6 +317,7 @@ class _Checker:
             faq=faq,
             draft=data.get("draft") is True,
             communications=communications,
+            fraudulent_messages=frauds,
             planned_start=planned_start,
             planned_end=planned_end,
         )

@@ -258,17 +258,12 @@ def syntax_problem(error: yaml.MarkedYAMLError, text: str, rel: str, offset: int
     line, column = (mark.line, mark.column) if mark else (0, 0)
     found, char = _found(problem)
     start = error.context_mark.line + 1 + offset if error.context_mark else line + 1 + offset
-    if problem == "mapping values are not allowed here":
-        explanation = colon_in_value(text, line, column)
-    elif "cannot start any token" in problem:
-        explanation = _TAB_HERE if char == "\t" else _CANNOT_START
-    elif rule is None:
-        explanation = _UNKNOWN
+    if "cannot start any token" in problem:
+        template = _TAB_HERE if char == "\t" else _CANNOT_START
     else:
-        explanation = rule.explanation
+        template = _UNKNOWN if rule is None else rule.explanation
     names = _QUOTED_NAME.findall(context + " " + problem)
-    closing = "« ] »" if "sequence" in context else "« } »"
-    explanation = explanation.format(
+    explanation = template.format(
         found=found,
         char=char,
         start=start,
@@ -276,8 +271,10 @@ def syntax_problem(error: yaml.MarkedYAMLError, text: str, rel: str, offset: int
         count=re.search(r"\d+", problem).group() if "hexadecimal" in problem else "",
         name=names[0] if names else "",
         opening="« [ »" if "sequence" in context else "« { »",
-        closing=closing,
+        closing="« ] »" if "sequence" in context else "« } »",
     )
+    if problem == "mapping values are not allowed here":  # quotes staff's line: no template
+        explanation = colon_in_value(text, line, column)
     message = SYNTAX.format(column=column + 1, explanation=explanation)
     return Problem(rel, line + 1 + offset, message)
 

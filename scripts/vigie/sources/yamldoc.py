@@ -37,7 +37,13 @@ MAX_NUMBER_CHARS = 30
 MAX_LIST_ITEMS = 1000
 MULTIPLE_DOCUMENTS = "expected a single document in the stream"
 # The top-level shape each source kind must have.
-SHAPES: dict[str, type] = {"incident": dict, "update": dict, "faq": list, "communications": list}
+SHAPES: dict[str, type] = {
+    "incident": dict,
+    "update": dict,
+    "faq": list,
+    "communications": list,
+    "fraudulent-messages": list,
+}
 
 KeyPath = tuple[str | int, ...]
 REFUSED = "\x00refused"  # marks a refused value in Document.lines (no key holds a NUL)
