@@ -44,7 +44,7 @@ lint: $(VENV)/.test-installed
 test: $(VENV)/.test-installed chromium nginx java lint
 	@mkdir -p test-artefacts
 	@echo "Artefacts des tests (captures d'écran) : $(CURDIR)/test-artefacts"
-	$(BIN)/pytest -n 2 --dist loadfile
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n 2 --dist worksteal
 
 format: $(VENV)/.test-installed
 	$(BIN)/ruff format .

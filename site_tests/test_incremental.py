@@ -229,7 +229,7 @@ EDITS = (
 )
 
 
-def test_every_kind_of_edit_in_turn_gives_the_clean_build(tmp_path: Path, capsys) -> None:
+def test_every_kind_of_edit_in_turn_gives_the_clean_build(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "repo")
     incremental_build(repo)
     assert_same(repo, tmp_path / "reference")
@@ -237,6 +237,12 @@ def test_every_kind_of_edit_in_turn_gives_the_clean_build(tmp_path: Path, capsys
         getattr(repo, edit)()
         incremental_build(repo)
         assert_same(repo, tmp_path / "reference")
+
+
+def test_a_damaged_cache_or_a_new_version_gives_the_clean_build(tmp_path: Path, capsys) -> None:
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_update()
     for how in range(5):
         repo.damage_cache(how)
         repo.new_update()
