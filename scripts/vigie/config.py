@@ -111,6 +111,49 @@ DATA_CATEGORY = (
     Option("sensitive", BOOLEAN, False, "true"),
 )
 
+# Telling subscribers at deploy (publish/notify/, docs/abonnes.md). Secrets never stand here:
+# only the names of the environment variables that hold them (`*_env`). `url`, `secret` and
+# `password` are declared so that one written by mistake is refused as a secret, at its line.
+WEBHOOK = (
+    Option("id", TEXT, REQUIRED, "equipe-support", slug=True),
+    Option("format", TEXT, "statuspage", "slack"),  # statuspage | slack | teams
+    Option("url_env", TEXT, "", "VIGIE_WEBHOOK_SUPPORT_URL"),
+    Option("secret_env", TEXT, "", "VIGIE_WEBHOOK_SUPPORT_SECRET"),
+    Option("components", LIST, (), "[espace-adherent]", items=TEXT),
+    Option("kinds", LIST, (), "[outage, data-breach]", items=TEXT),
+    Option("url", TEXT, "", ""),
+    Option("secret", TEXT, "", ""),
+)
+
+MAIL = (
+    Option("host", TEXT, "", "smtp.exemple.fr"),
+    Option("port", INTEGER, 587, "587"),
+    Option("security", TEXT, "starttls", "starttls"),  # starttls | tls | none
+    Option("username_env", TEXT, "", "VIGIE_SMTP_USER"),
+    Option("password_env", TEXT, "", "VIGIE_SMTP_PASSWORD"),
+    Option("sender", TEXT, "", "statut@exemple.fr"),
+    Option("recipients", LIST, (), "[adherents@listes.exemple.fr]", items=TEXT),
+    Option("components", LIST, (), "[espace-adherent]", items=TEXT),
+    Option("kinds", LIST, (), "[data-breach]", items=TEXT),
+    Option("password", TEXT, "", ""),
+)
+
+NOTIFY = (
+    Option("hubs", LIST, (), "[https://hub.exemple.fr/]", items=TEXT),
+    Option(
+        "webhooks",
+        LIST,
+        (),
+        "[{id: support, format: slack, url_env: …}]",
+        items=MAPPING,
+        options=WEBHOOK,
+    ),
+    Option(
+        "mail", MAPPING, None, "{host: smtp.exemple.fr, sender: …, recipients: […]}", options=MAIL
+    ),
+    Option("timeout", NUMBER, 5, "5"),  # seconds per request; a few tries, then next deploy
+)
+
 SECURITY_EXPIRES_EXAMPLE = "2027-10-31T23:59:59+01:00"
 
 OPTIONS = (
@@ -142,6 +185,7 @@ OPTIONS = (
     Option("security_contact", TEXT, "", "mailto:securite@exemple.fr"),
     Option("security_expires", MOMENT, REQUIRED, SECURITY_EXPIRES_EXAMPLE),
     Option("accessibility", MAPPING, None, "{status: non conforme}", options=ACCESSIBILITY),
+    Option("notify", MAPPING, None, "{hubs: [https://hub.exemple.fr/]}", options=NOTIFY),
 )
 
 # MkDocs' own option of every plugin, never Vigie's to judge.

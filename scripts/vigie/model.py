@@ -114,6 +114,43 @@ class Accessibility:
 
 
 @dataclass(frozen=True)
+class Webhook:
+    """One endpoint told of each new update (`notify.webhooks`); its URL and key in the env."""
+
+    id: str
+    format: str  # statuspage | slack | teams
+    url_env: str
+    secret_env: str = ""
+    components: tuple[str, ...] = ()  # only updates of incidents citing one of these
+    kinds: tuple[str, ...] = ()  # only incidents of these kinds
+
+
+@dataclass(frozen=True)
+class Mail:
+    """The SMTP server and recipients told of each new update (`notify.mail`)."""
+
+    host: str
+    port: int
+    security: str  # starttls | tls | none
+    sender: str
+    recipients: tuple[str, ...]
+    username_env: str = ""
+    password_env: str = ""
+    components: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Who is told at deploy: WebSub hubs, webhooks, mail (publish/notify/)."""
+
+    hubs: tuple[str, ...] = ()
+    webhooks: tuple[Webhook, ...] = ()
+    mail: Mail | None = None
+    timeout: float = 5.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Site-wide settings, from the Vigie plugin's options in `mkdocs.yml`."""
 
@@ -136,6 +173,7 @@ class Settings:
     incidents_dir: str = config.default("incidents_dir")
     pages_dir: str = "pages"
     config_path: str = "mkdocs.yml"
+    notify: Notify = Notify()
 
     def component(self, component_id: str) -> Component:
         return next(c for c in self.components if c.id == component_id)

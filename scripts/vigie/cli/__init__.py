@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from vigie import french, pipeline
 from vigie import messages as msg
+from vigie.cli import notify as notify_commands
 from vigie.cli import publish as publish_commands
 from vigie.cli import workflow as workflow_commands
 from vigie.cli.common import print_problems, warn
@@ -155,6 +156,7 @@ def parser() -> argparse.ArgumentParser:
         "--clean", action="store_true", help="tout reconstruire, sans rien reprendre du cache"
     )
     publish_commands.add_commands(commands)
+    notify_commands.add_commands(commands)
     workflow_commands.add_commands(commands)
     return parser
 
@@ -171,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         return publish_commands.verify(args.location)
     if args.command in publish_commands.COMMANDS:
         return publish_commands.run(args, config_file)
+    if args.command in notify_commands.COMMANDS:
+        return notify_commands.run(args, config_file)
     if args.command in workflow_commands.COMMANDS:
         return workflow_commands.run(args, config_file)
     site_dir = args.site_dir or config_file.parent / "site"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vigie import pipeline
+from vigie.cli import notify as notify_commands
 from vigie.cli.common import print_problems
 from vigie.publish import deploy, hosting, manifest
 from vigie.publish import messages as publish_msg
@@ -37,8 +38,11 @@ def _refused(error: deploy.DeployError) -> int:
     return 1
 
 
-def deploy_dir(site_dir: Path, target: Path, keep: int) -> int:
-    """Copy the built site into a new release under `target` and make it live."""
+def deploy_dir(
+    site_dir: Path, target: Path, keep: int, config_file: Path | None = None, notify: bool = True
+) -> int:
+    """Copy the built site into a new release under `target`, make it live, then tell the
+    subscribers (with `config_file`; `notify=False`: only note what is due)."""
     try:
         done = deploy.deploy_dir(site_dir.resolve(), target.resolve(), keep)
     except deploy.DeployError as error:
@@ -57,6 +61,8 @@ def deploy_dir(site_dir: Path, target: Path, keep: int) -> int:
         print(publish_msg.DEPLOY_PRUNED.format(keep=keep, names=", ".join(done.pruned)))
     if done.policy_changed:
         print(publish_msg.DEPLOY_POLICY_CHANGED, file=sys.stderr)
+    if config_file is not None:  # a channel down never fails the deploy: it is live already
+        notify_commands.after_deploy(config_file, target, done.previous, send=notify)
     return 0
 
 
@@ -147,6 +153,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     into_dir.add_argument("path", type=Path, help="dossier de déploiement (ex. /srv/statut)")
     into_dir.add_argument("--keep", type=int, default=10, help="versions gardées (défaut : 10)")
     into_dir.add_argument("-d", "--site-dir", type=Path, default=None, help=site_help)
+    into_dir.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="ne prévenir aucun abonné cette fois (ce qui est dû reste en attente)",
+    )
     into_git = where.add_parser("git", help="publier le site sur une branche Pages (un commit)")
     into_git.add_argument("remote", help="dépôt git (adresse ou chemin)")
     into_git.add_argument("--branch", default="gh-pages", help="branche (défaut : gh-pages)")
@@ -181,7 +192,9 @@ def run(args: argparse.Namespace, config_file: Path) -> int:
     if args.command == "deploy":
         site_dir = site_dir or config_file.parent / "site"
         if args.where == "dir":
-            return deploy_dir(site_dir, args.path, args.keep)
+            return deploy_dir(
+                site_dir, args.path, args.keep, config_file, notify=not args.no_notify
+            )
         return deploy_git(site_dir, args.remote, args.branch, args.cname, config_file.parent)
     if args.command == "rollback":
         return rollback(args.path, args.to)

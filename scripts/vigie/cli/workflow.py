@@ -6,10 +6,12 @@ import os
 import subprocess
 import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vigie import messages as msg
 from vigie import pipeline
+from vigie.cli import notify as notify_commands
 from vigie.cli import preview
 from vigie.cli.common import print_problems, read_settings
 from vigie.derive import publication_time, scheduled_updates, site_view
@@ -19,7 +21,6 @@ from vigie.sources.dates import parse_datetime
 
 if TYPE_CHECKING:
     import argparse
-    from pathlib import Path
 
 COMMANDS = ("new", "status", "serve", "install-hooks")
 
@@ -42,7 +43,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="écrire un brouillon (draft: true) : publié nulle part tant que la ligne reste",
     )
-    commands.add_parser("status", help="afficher ce que dit le site publié maintenant")
+    status_parser = commands.add_parser(
+        "status", help="afficher ce que dit le site publié maintenant"
+    )
+    status_parser.add_argument(
+        "--deploy-dir",
+        type=Path,
+        default=None,
+        help="dossier de déploiement : lister aussi ce qui reste à envoyer aux abonnés",
+    )
     serve_parser = commands.add_parser("serve", help="aperçu en direct du site")
     serve_parser.add_argument(
         "--drafts",
@@ -116,7 +125,7 @@ def new(config_file: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def status(config_file: Path) -> int:
+def status(config_file: Path, deploy_dir: Path | None = None) -> int:
     """Print what the public site says now: open incidents, services, what is scheduled."""
     outcome = pipeline.check(config_file)
     if outcome.checked is None:
@@ -125,6 +134,8 @@ def status(config_file: Path) -> int:
     site = outcome.checked.site
     now = publication_time(os.environ)
     print(workflow.status_report(site_view(site, now), scheduled_updates(site, now)))
+    if deploy_dir is not None:
+        notify_commands.pending(config_file, deploy_dir)
     return 0
 
 
@@ -154,7 +165,7 @@ def run(args: argparse.Namespace, config_file: Path) -> int:
         if args.command == "new":
             return new(config_file, args)
         if args.command == "status":
-            return status(config_file)
+            return status(config_file, args.deploy_dir)
         if args.command == "install-hooks":
             return install_hooks(config_file, args.force)
     except workflow.WorkflowError as error:

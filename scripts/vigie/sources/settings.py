@@ -20,6 +20,7 @@ from vigie import config, french
 from vigie import messages as msg
 from vigie.messages import Problem
 from vigie.model import DEFAULT_DATA_CATEGORIES, Accessibility, Component, DataCategory, Settings
+from vigie.sources import notify
 from vigie.sources.config_file import PLUGIN, UNREADABLE, read_config_file
 from vigie.sources.dates import parse_datetime
 from vigie.sources.links import HOSTNAME
@@ -314,6 +315,8 @@ def _meaning(judge: _Judge, values: dict[str, Any], now: datetime) -> list[Probl
         message = msg.SECURITY_CONTACT_BAD.format(value=contact)
         judge.report(doc.line("security_contact"), message)
     _accessibility(judge, values["accessibility"])
+    known = tuple(item["id"] for item in values["components"])
+    notify.judge(doc, values["notify"], known, judge.report)
     return _expiry(judge, values["security_expires"], now)
 
 
@@ -421,4 +424,5 @@ def _settings(values: dict[str, Any], site: dict[str, str], rel: str) -> Setting
         incidents_dir=values["incidents_dir"],
         pages_dir=site["pages_dir"],
         config_path=rel,
+        notify=notify.settings(values["notify"]),
     )

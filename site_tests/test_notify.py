@@ -1,0 +1,205 @@
+"""Subscribers told at deploy: each new update once per webhook, never twice, never missed.
+
+Real builds, real `vigie deploy dir` processes, and real HTTP receivers on 127.0.0.1 that
+check the signature; what they receive is read back as JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import shutil
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+
+from conftest import run_vigie
+from notify_servers import (
+    NEW_SLUG,
+    SECRET,
+    build_sites,
+    closed_port_url,
+    start_receiver,
+)
+from vigie.publish.notify import channels, outbox
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from notify_servers import Receiver, Sites
+
+NEW_ID = f"tag:statut.mutuelle-horizon.example,2024:2024-06-espace-adherent/{NEW_SLUG}"
+PERMALINK = f"https://statut.mutuelle-horizon.example/incidents/2024-06-espace-adherent/#{NEW_SLUG}"
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
+    return build_sites(tmp_path_factory.mktemp("notify"))
+
+
+@pytest.fixture
+def receivers() -> Iterator[dict[str, Receiver]]:
+    started = {name: start_receiver() for name in ("statuspage", "slack", "teams")}
+    yield started
+    for receiver in started.values():
+        receiver.stop()
+
+
+def env_for(receivers: dict[str, Receiver], **urls: str) -> dict[str, str]:
+    env = {f"VIGIE_TEST_{n.upper()}_URL": r.url for n, r in receivers.items()}
+    env |= {f"VIGIE_TEST_{n.upper()}_URL": url for n, url in urls.items()}
+    return env | {"VIGIE_TEST_STATUSPAGE_SECRET": SECRET}
+
+
+def deploy(sites: Sites, site: Path, target: Path, env: dict[str, str], *more: str):
+    return run_vigie(sites.repo, "deploy", "dir", str(target), "-d", str(site), *more, env=env)
+
+
+def existing_site(sites: Sites, target: Path) -> None:
+    """The example site deployed before anyone configured notifications."""
+    plain = str(sites.repo / "plain.yml")  # the last -f is the one read
+    done = run_vigie(sites.repo, "-f", plain, "deploy", "dir", str(target), "-d", str(sites.a))
+    assert done.returncode == 0, done.stderr
+    assert not (target / outbox.OUTBOX).exists()
+
+
+def test_each_new_update_goes_once_to_each_endpoint_that_wants_it(
+    sites: Sites, receivers: dict[str, Receiver], tmp_path: Path
+) -> None:
+    target = tmp_path / "statut"
+    existing_site(sites, target)
+    env = env_for(receivers)
+
+    done = deploy(sites, sites.b, target, env)
+    assert done.returncode == 0, done.stderr
+    assert "envoyé — webhook supervision : Espace adhérent inaccessible" in done.stdout
+
+    # Only the new update: nothing older than the release replaced, no draft, nothing
+    # scheduled later; Teams is limited to data breaches, this is an outage.
+    statuspage, slack = receivers["statuspage"].accepted, receivers["slack"].accepted
+    assert len(statuspage) == 1
+    assert len(slack) == 1
+    assert receivers["teams"].accepted == []
+    body = statuspage[0]["json"]
+    assert statuspage[0]["signed"]
+    assert statuspage[0]["headers"]["X-Vigie-Delivery"] == outbox.delivery_id(
+        "webhook:supervision", NEW_ID
+    )
+    assert body["incident"]["id"] == "2024-06-espace-adherent"
+    assert body["incident"]["incident_updates"][0]["id"] == NEW_SLUG
+    assert body["incident"]["incident_updates"][0]["status"] == "postmortem"
+    assert body["page"]["id"]
+    assert body["page"]["status_indicator"]
+    assert body["x_feed_id"] == NEW_ID
+    text = slack[0]["json"]["text"]
+    assert "Mutuelle Horizon — Espace adhérent inaccessible le 11 juin 2024" in text
+    assert "Retour d'expérience publié : Bilan de la panne" in text
+    assert f"<{PERMALINK}|Lire la mise à jour>" in text
+    assert "Brouillon" not in json.dumps([r["json"] for r in statuspage + slack])
+    assert not slack[0]["signed"]  # no secret configured for this one: no signature
+
+    # Again, from another clone, after a rollback and forward again: nothing twice.
+    assert deploy(sites, sites.b, target, env).returncode == 0
+    clone = tmp_path / "clone"
+    shutil.copytree(sites.repo, clone)
+    again = run_vigie(clone, "deploy", "dir", str(target), "-d", str(sites.b), env=env)
+    assert again.returncode == 0, again.stderr
+    assert run_vigie(sites.repo, "rollback", str(target)).returncode == 0
+    assert run_vigie(sites.repo, "notify", str(target), env=env).returncode == 0
+    assert deploy(sites, sites.b, target, env).returncode == 0
+    assert len(statuspage) == 1
+    assert len(slack) == 1
+    assert receivers["teams"].accepted == []
+
+    status = run_vigie(sites.repo, "status", "--deploy-dir", str(target), env=env)
+    assert "Abonnés : rien de nouveau à annoncer" in status.stdout
+    record = json.loads((target / outbox.OUTBOX).read_text(encoding="utf-8"))
+    sent = record["channels"]["webhook:supervision"]["sent"]
+    assert list(sent) == [NEW_ID]
+    assert not list(target.glob(f".{outbox.OUTBOX}.tmp-*"))
+
+
+def test_a_channel_down_slow_or_failing_never_fails_the_deploy_and_is_sent_once_later(
+    sites: Sites, receivers: dict[str, Receiver], tmp_path: Path
+) -> None:
+    target = tmp_path / "statut"
+    existing_site(sites, target)
+    receivers["statuspage"].mode = "error"
+    receivers["slack"].mode = "slow"
+    env = env_for(receivers, teams=closed_port_url())
+
+    started = time.monotonic()
+    done = deploy(sites, sites.b, target, env)
+    seconds = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert (target / "current").is_symlink()
+    assert "pas envoyé — webhook supervision" in done.stderr
+    assert "HTTP 500" in done.stderr
+    assert "pas de réponse en 0.5 s" in done.stderr
+    assert "Le site, lui, est bien en ligne." in done.stderr
+    assert seconds < 8  # 3 tries of 0.5 s and back-off, not an unbounded wait
+
+    status = run_vigie(sites.repo, "status", "--deploy-dir", str(target), env=env)
+    assert "En attente d'envoi aux abonnés" in status.stdout
+    assert "webhook supervision : Espace adhérent inaccessible le 11 juin 2024" in status.stdout
+    assert "(dernier essai : HTTP 500)" in status.stdout
+    dry = run_vigie(sites.repo, "notify", str(target), "--dry-run", env=env)
+    assert "À envoyer (essai" in dry.stdout
+    assert receivers["statuspage"].accepted == []
+
+    late = list(receivers["slack"].refused)
+    receivers["statuspage"].mode = receivers["slack"].mode = "ok"
+    receivers["slack"].released.set()
+    fixed = run_vigie(sites.repo, "notify", str(target), env=env_for(receivers))
+    assert fixed.returncode == 0, fixed.stderr
+    assert len(receivers["statuspage"].accepted) == 1
+    assert len(receivers["slack"].accepted) == 1
+    # The late copy the slow endpoint got carried the same delivery id: deduplicated there.
+    ids = {r["headers"]["X-Vigie-Delivery"] for r in late}
+    assert ids <= {receivers["slack"].accepted[0]["headers"]["X-Vigie-Delivery"]}
+    assert receivers["teams"].accepted == []  # limited to data breaches
+
+    again = deploy(sites, sites.b, target, env_for(receivers))
+    assert again.returncode == 0
+    assert len(receivers["statuspage"].accepted) == 1
+    assert len(receivers["slack"].accepted) == 1
+
+
+def test_a_new_target_sends_everything_public_and_no_notify_keeps_it_pending(
+    sites: Sites, receivers: dict[str, Receiver], tmp_path: Path
+) -> None:
+    target = tmp_path / "neuf"
+    env = env_for(receivers)
+    done = deploy(sites, sites.a, target, env, "--no-notify")
+    assert done.returncode == 0, done.stderr
+    assert "Abonnés non prévenus (--no-notify) : 18 envoi(s) en attente" in done.stdout
+    assert receivers["statuspage"].accepted == []
+    sent = run_vigie(sites.repo, "notify", str(target), env=env)
+    assert sent.returncode == 0, sent.stderr
+    ids = [r["json"]["x_update_id"] for r in receivers["statuspage"].accepted]
+    assert len(ids) == 7
+    assert len(set(ids)) == 7
+    assert ids[0] == "2024-02-05T1800-premiere-information"
+    assert len(receivers["teams"].accepted) == 4  # the data breach's four updates
+    card = receivers["teams"].accepted[0]["json"]["attachments"][0]["content"]
+    assert card["type"] == "AdaptiveCard"
+    assert card["actions"][0]["title"] == "Lire la mise à jour"
+
+
+def test_the_outbox_is_written_whole(tmp_path: Path) -> None:
+    box = outbox.begin(outbox.Outbox(), "webhook:x", "r1", known=["a"])
+    box = outbox.mark_failed(box, "webhook:x", "b", "HTTP 500")
+    box = outbox.mark_sent(box, "webhook:x", "b", outbox.Sent("t", "r2", "d"))
+    outbox.save(tmp_path, box)
+    assert outbox.load(tmp_path) == box
+    assert outbox.due_updates(box, "webhook:x", ["a", "b", "c"]) == ["c"]
+    assert [p.name for p in tmp_path.iterdir()] == [outbox.OUTBOX]
+
+
+def test_a_signature_is_the_hmac_of_the_body() -> None:
+    expected = hmac.new(b"k", b"{}", hashlib.sha256).hexdigest()
+    assert channels.signature("k", b"{}") == f"sha256={expected}"
+    assert channels.short_summary("mot " * 100).endswith("…")
