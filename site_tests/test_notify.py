@@ -11,8 +11,10 @@ import hmac
 import json
 import shutil
 import time
+import urllib.parse
 from typing import TYPE_CHECKING
 
+import feedparser
 import pytest
 
 from conftest import run_vigie
@@ -36,8 +38,16 @@ PERMALINK = f"https://statut.mutuelle-horizon.example/incidents/2024-06-espace-a
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
-    return build_sites(tmp_path_factory.mktemp("notify"))
+def hub() -> Iterator[Receiver]:
+    """A WebSub hub's publish endpoint on 127.0.0.1: it records each ping (`hub.mode`)."""
+    receiver = start_receiver()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory, hub: Receiver) -> Sites:
+    return build_sites(tmp_path_factory.mktemp("notify"), hubs=f"        hubs: [{hub.url}]\n")
 
 
 @pytest.fixture
@@ -175,7 +185,7 @@ def test_a_new_target_sends_everything_public_and_no_notify_keeps_it_pending(
     env = env_for(receivers)
     done = deploy(sites, sites.a, target, env, "--no-notify")
     assert done.returncode == 0, done.stderr
-    assert "Abonnés non prévenus (--no-notify) : 18 envoi(s) en attente" in done.stdout
+    assert "Abonnés non prévenus (--no-notify) : 33 envoi(s) en attente" in done.stdout
     assert receivers["statuspage"].accepted == []
     sent = run_vigie(sites.repo, "notify", str(target), env=env)
     assert sent.returncode == 0, sent.stderr
@@ -203,3 +213,49 @@ def test_a_signature_is_the_hmac_of_the_body() -> None:
     expected = hmac.new(b"k", b"{}", hashlib.sha256).hexdigest()
     assert channels.signature("k", b"{}") == f"sha256={expected}"
     assert channels.short_summary("mot " * 100).endswith("…")
+
+
+def pings(hub: Receiver) -> list[str]:
+    """The feeds a hub was told about, each ping checked as WebSub's publish request."""
+    found = []
+    for record in hub.accepted:
+        form = urllib.parse.parse_qs(record["body"].decode())
+        assert form["hub.mode"] == ["publish"]
+        found += form["hub.url"]
+    return sorted(found)
+
+
+def test_feeds_name_their_hub_and_the_hub_is_told_of_each_changed_feed_once(
+    sites: Sites, hub: Receiver, receivers: dict[str, Receiver], tmp_path: Path
+) -> None:
+    base = "https://statut.mutuelle-horizon.example/"
+    atom = feedparser.parse((sites.b / "feeds/atom.xml").read_bytes())
+    rss = feedparser.parse((sites.b / "incidents/2024-06-espace-adherent/rss.xml").read_bytes())
+    for parsed, own in (
+        (atom, "feeds/atom.xml"),
+        (rss, "incidents/2024-06-espace-adherent/rss.xml"),
+    ):
+        links = {(link["rel"], link["href"]) for link in parsed.feed.links}
+        assert ("hub", hub.url) in links
+        assert ("self", base + own) in links
+        assert parsed.feed.link == base + (
+            "" if own.startswith("feeds") else "incidents/2024-06-espace-adherent/"
+        )
+    document = json.loads((sites.b / "feeds/feed.json").read_bytes())
+    assert document["hubs"] == [{"type": "WebSub", "url": hub.url}]
+    assert document["feed_url"] == base + "feeds/feed.json"
+
+    target = tmp_path / "statut"
+    existing_site(sites, target)
+    hub.accepted.clear()
+    assert deploy(sites, sites.b, target, env_for(receivers)).returncode == 0
+    changed = pings(hub)
+    incident = base + "incidents/2024-06-espace-adherent/"
+    service = base + "components/espace-adherent/"
+    assert changed == sorted(
+        [base + "feeds/atom.xml", base + "feeds/feed.json", base + "feeds/rss.xml"]
+        + [incident + "atom.xml", incident + "rss.xml", service + "atom.xml", service + "rss.xml"]
+    )
+    hub.accepted.clear()
+    assert deploy(sites, sites.b, target, env_for(receivers)).returncode == 0
+    assert hub.accepted == []  # same feeds: nothing to announce

@@ -7,22 +7,20 @@ from the clock, so the same sources give the same bytes.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING
-from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
 from vigie import french
 from vigie.cache import fingerprint
+from vigie.outputs.feedtext import absolute_urls, plain_text, with_rss_hubs
 from vigie.sources.fraud import defang, pieces
 from vigie.urls import (
     ATOM_FILE,
@@ -58,9 +56,6 @@ if TYPE_CHECKING:
 
 
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-
-
-SUMMARY_LENGTH = 280
 
 
 def epoch(settings: Settings) -> datetime:
@@ -101,93 +96,6 @@ class Feed:
     page_url: str  # the HTML page the feed follows
     entries: tuple[Entry, ...]
     updated: datetime
-
-
-class _AbsoluteUrls(HTMLParser):
-    """Copies HTML as it is, except URL attributes made absolute against `base`."""
-
-    URL_ATTRIBUTES = frozenset({"href", "src", "cite", "poster", "action", "longdesc"})
-
-    def __init__(self, base: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.base = base
-        self.out: list[str] = []
-
-    def _tag(self, tag: str, attrs: list[tuple[str, str | None]], empty: bool) -> str:
-        raw = self.get_starttag_text() or ""
-        if not any(name in self.URL_ATTRIBUTES and value for name, value in attrs):
-            return raw
-        parts = [tag]
-        for name, value in attrs:
-            if value is None:
-                parts.append(name)
-                continue
-            if name in self.URL_ATTRIBUTES:
-                value = urljoin(self.base, value.strip())
-            parts.append(f'{name}="{html.escape(value, quote=True)}"')
-        return f"<{' '.join(parts)}{' /' if empty else ''}>"
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(self._tag(tag, attrs, empty=False))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(self._tag(tag, attrs, empty=True))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        self.out.append(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self.out.append(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self.out.append(f"&#{name};")
-
-    def handle_comment(self, data: str) -> None:
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl: str) -> None:
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data: str) -> None:
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data: str) -> None:
-        self.out.append(f"<![{data}]>")
-
-
-# An update is in the site's feeds and its components': each is made once per build.
-@functools.cache
-def absolute_urls(fragment: str, base: str) -> str:
-    """`fragment` with its relative links and images made absolute against `base`."""
-    parser = _AbsoluteUrls(base)
-    parser.feed(fragment)
-    parser.close()
-    return "".join(parser.out)
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
-@functools.cache
-def plain_text(fragment: str, limit: int = SUMMARY_LENGTH) -> str:
-    """The text of an HTML fragment on one line, cut at a word after `limit` characters."""
-    parser = _Text()
-    parser.feed(fragment)
-    parser.close()
-    text = " ".join("".join(parser.parts).split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
-    return f"{cut.rstrip(' ,;:.')}…"
 
 
 def kept_text(kept: Memo | None, kind: str, make: Callable[..., str], *args: str) -> str:
@@ -409,6 +317,8 @@ def _generator(feed: Feed, settings: Settings, self_url: str, mime: str) -> Feed
     generator.generator("Vigie")
     # RSS keeps the last link added as the channel <link>: self first, then the page.
     generator.link(href=self_url, rel="self", type=mime)
+    for hub in settings.notify.hubs:  # WebSub: readers subscribe there (publish/notify/)
+        generator.link(href=hub, rel="hub")
     generator.link(href=feed.page_url, rel="alternate", type="text/html")
     generator.updated(feed.updated)
     generator.lastBuildDate(feed.updated)
@@ -427,8 +337,9 @@ def _generator(feed: Feed, settings: Settings, self_url: str, mime: str) -> Feed
 
 
 def rss(feed: Feed, settings: Settings, self_url: str) -> bytes:
-    """RSS 2.0 with `atom:link rel="self"` and `guid isPermaLink="false"`."""
-    return _generator(feed, settings, self_url, RSS_TYPE).rss_str(pretty=True)
+    """RSS 2.0 with `atom:link rel="self"` (and `rel="hub"`), `guid isPermaLink="false"`."""
+    data = _generator(feed, settings, self_url, RSS_TYPE).rss_str(pretty=True)
+    return with_rss_hubs(data, settings.notify.hubs)
 
 
 def atom(feed: Feed, settings: Settings, self_url: str) -> bytes:
@@ -448,6 +359,11 @@ def json_feed(feed: Feed, settings: Settings, self_url: str) -> bytes:
         "description": feed.description,
         "home_page_url": feed.page_url,
         "feed_url": self_url,
+        **(
+            {"hubs": [{"type": "WebSub", "url": h} for h in settings.notify.hubs]}
+            if settings.notify.hubs
+            else {}
+        ),
         "language": "fr",
         "authors": [{"name": settings.organisation, "url": site_root(settings)}],
         "items": [
