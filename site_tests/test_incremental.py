@@ -21,9 +21,11 @@ import pytest
 import vigie
 from conftest import TEST_EPOCH, copy_repo, run_vigie, tree_bytes
 from vigie import cache as cache_module
-from vigie import cli
+from vigie import cli, pipeline
 from vigie.cache import CACHE_DIR
 from vigie.plugin import build_site
+from vigie.sources import load as load_module
+from vigie.sources import structure as structure_module
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -329,3 +331,48 @@ def test_two_builds_at_once_take_turns_and_leave_a_sound_cache(tmp_path: Path) -
     again = run_vigie(repo.root, "build")
     assert again.returncode == 0
     assert "cache" not in again.stderr
+
+
+def _checked(repo: Path, clean: bool = False) -> list[str]:
+    cache = pipeline.open_cache(repo / "mkdocs.yml", print, clean=clean)
+    with cache.locked():
+        outcome = pipeline.check(repo / "mkdocs.yml", cache=cache)
+        if outcome.checked is not None:
+            cache.save()
+    return [str(problem) for problem in outcome.problems]
+
+
+def test_check_reads_again_only_the_yaml_texts_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second `vigie check` takes each unchanged YAML text's reading (data, lines, problems)
+    and structure verdict from the cache: only the edited file is parsed and judged again,
+    and what it reports is what a check without any cache reports."""
+    repo = copy_repo(tmp_path / "repo")
+    assert _checked(repo) == []
+    parsed: list[str] = []
+    judged: list[str] = []
+    real_parse, real_structure = load_module.parse_yaml, structure_module.structure_problems
+
+    def parse(text: str, rel: str, *args: object, **kwargs: object):  # noqa: ANN202
+        parsed.append(rel)
+        return real_parse(text, rel, *args, **kwargs)
+
+    def structure(doc, name: str):  # noqa: ANN001, ANN202
+        judged.append(doc.path)
+        return real_structure(doc, name)
+
+    monkeypatch.setattr(load_module, "parse_yaml", parse)
+    monkeypatch.setattr(structure_module, "structure_problems", structure)
+    edited = repo / "incidents" / INCIDENT / "incident.yml"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("impact: ", "impact: enorme\nx_: ", 1), encoding="utf-8")
+    problems = _checked(repo)
+    assert problems
+    assert all(p.startswith(f"incidents/{INCIDENT}/incident.yml:") for p in problems)
+    assert sorted(set(parsed)) == sorted(set(judged)) == [f"incidents/{INCIDENT}/incident.yml"]
+    assert _checked(repo, clean=True) == problems
+    edited.write_text(text, encoding="utf-8")  # back as it was: read from the cache again
+    parsed.clear()
+    assert _checked(repo) == []
+    assert parsed == []

@@ -66,9 +66,9 @@ def check(
     With `guard`, the published updates are compared with the git revision `since`; else,
     with `public`, with what is public: the record of the last build in `site_dir`
     (default: `site/` beside `mkdocs.yml`) and the upstream branch (`guard.check_public`).
-    With `cache`, each text's HTML and safety judgement are taken from earlier checks when
-    the text and what judges it are unchanged. Raises `guard.HistoryError` when the guard
-    cannot read the git history it needs.
+    With `cache`, each YAML text's reading, each text's HTML and safety judgement are taken
+    from earlier checks when the text and what judges it are unchanged. Raises
+    `guard.HistoryError` when the guard cannot read the git history it needs.
     """
     read = settings(config_file, environ)
     problems = list(read.problems)
@@ -76,12 +76,13 @@ def check(
     if read.settings is None:
         return Outcome(None, None, SourceError(problems).problems, tuple(warnings))
     root, current = config_file.parent, read.settings
-    sources = load_sources(root, current.incidents_dir, current.pages_dir)
     markdown = MarkdownRenderer(served_path(current.site_url))  # `/x` is the site's page x
-    judged = None
-    if cache is not None:  # a text is judged by the code alone: Vigie's and its packages'
+    judged = parsed = None
+    if cache is not None:  # a text is read and judged by the code alone: Vigie's and its packages'
+        parsed = cache.memo("yaml", code_fingerprint())
         markdown.remember(cache.memo("markdown", code_fingerprint()))
         judged = cache.memo("vetting", code_fingerprint())
+    sources = load_sources(root, current.incidents_dir, current.pages_dir, parsed)
     site = None
     try:
         site = validate(sources, current, warnings, markdown, judged)

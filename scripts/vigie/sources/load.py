@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vigie import messages as msg
-from vigie.cache import fingerprint
+from vigie.cache import Memo, fingerprint
 from vigie.messages import Problem
 from vigie.sources import fraud
-from vigie.sources.yamldoc import CONTROL_CHARACTER
+from vigie.sources.yamldoc import CONTROL_CHARACTER, document_record, record_document
 from vigie.sources.yamldoc import MAX_DEPTH as MAX_DEPTH  # read by config_file
 from vigie.sources.yamldoc import Document as Document  # the type every reader shares
 from vigie.sources.yamldoc import parse_yaml as parse_yaml
@@ -161,7 +161,9 @@ def _outside_link(path: Path, base: Path) -> str | None:
     return None
 
 
-def parse_update(text: str, rel: str, problems: list[Problem]) -> UpdateSource | None:
+def parse_update(
+    text: str, rel: str, problems: list[Problem], parsed: Memo | None = None
+) -> UpdateSource | None:
     """Split an update file into its YAML front matter and its Markdown body."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
@@ -171,7 +173,7 @@ def parse_update(text: str, rel: str, problems: list[Problem]) -> UpdateSource |
     if closing is None:
         problems.append(Problem(rel, 1, msg.UNCLOSED_FRONT_MATTER))
         return None
-    front_matter = parse_yaml("\n".join(lines[1:closing]), rel, problems, 2, "update")
+    front_matter = _parse("\n".join(lines[1:closing]), rel, problems, 2, "update", parsed)
     raw_body = "\n".join(lines[closing + 1 :])
     body = raw_body.strip("\n")
     leading_blank_lines = len(raw_body) - len(raw_body.lstrip("\n"))
@@ -181,14 +183,37 @@ def parse_update(text: str, rel: str, problems: list[Problem]) -> UpdateSource |
     return UpdateSource(rel, stem, front_matter, body, closing + 2 + leading_blank_lines)
 
 
-def _load_yaml_file(root: Path, rel: str, problems: list[Problem], kind: str) -> Document | None:
+def _parse(
+    text: str, rel: str, problems: list[Problem], first_line: int, kind: str, parsed: Memo | None
+) -> Document:
+    """`parse_yaml`, or what it gave for this very text in an earlier check (`parsed`)."""
+    if parsed is None:
+        return parse_yaml(text, rel, problems, first_line, kind)
+    key = fingerprint(rel, first_line, kind, text)
+    record = parsed.get(key)
+    kept = record_document(record, rel, text, first_line) if isinstance(record, dict) else None
+    if kept is not None:
+        doc, found = kept
+    else:
+        found = []
+        doc = parse_yaml(text, rel, found, first_line, kind)
+        parsed.put(key, document_record(doc, found))
+    problems.extend(found)
+    return doc
+
+
+def _load_yaml_file(
+    root: Path, rel: str, problems: list[Problem], kind: str, parsed: Memo | None
+) -> Document | None:
     text = read_text(root, rel, problems)
     if text is None:
         return None
-    return parse_yaml(text, rel, problems, kind=kind)
+    return _parse(text, rel, problems, 1, kind, parsed)
 
 
-def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) -> IncidentSources:
+def _load_incident(
+    root: Path, rel: str, problems: list[Problem], base: Path, parsed: Memo | None
+) -> IncidentSources:
     folder = rel.rsplit("/", 1)[-1]
     directory = root / rel
     if not SLUG.match(folder):
@@ -201,13 +226,13 @@ def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) ->
         if link_problem := _outside_link(entry, base):
             problems.append(Problem(entry_rel, 1, link_problem))
         elif entry.name == "incident.yml" and entry.is_file():
-            incident = _load_yaml_file(root, entry_rel, problems, "incident")
+            incident = _load_yaml_file(root, entry_rel, problems, "incident", parsed)
         elif entry.name == "faq.yml" and entry.is_file():
-            faq = _load_yaml_file(root, entry_rel, problems, "faq")
+            faq = _load_yaml_file(root, entry_rel, problems, "faq", parsed)
         elif entry.name == "communications.yml" and entry.is_file():
-            communications = _load_yaml_file(root, entry_rel, problems, "communications")
+            communications = _load_yaml_file(root, entry_rel, problems, "communications", parsed)
         elif entry.name == fraud.FILE and entry.is_file():
-            fraudulent = _load_yaml_file(root, entry_rel, problems, "fraudulent-messages")
+            fraudulent = _load_yaml_file(root, entry_rel, problems, "fraudulent-messages", parsed)
         elif entry.name == "updates" and entry.is_dir():
             update_paths = sorted(entry.iterdir(), key=lambda p: p.name)
             if len(update_paths) > MAX_UPDATES:
@@ -226,7 +251,9 @@ def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) ->
                     )
                     continue
                 text = read_text(root, update_rel, problems)
-                update = parse_update(text, update_rel, problems) if text is not None else None
+                update = (
+                    parse_update(text, update_rel, problems, parsed) if text is not None else None
+                )
                 if update is not None:
                     updates.append(update)
         else:
@@ -240,8 +267,17 @@ def _load_incident(root: Path, rel: str, problems: list[Problem], base: Path) ->
     )
 
 
-def load_sources(root: Path, incidents_dir: str = "incidents", pages_dir: str = "pages") -> Sources:
-    """Read every source file under `root/incidents_dir` (and the pages); never raises."""
+def load_sources(
+    root: Path,
+    incidents_dir: str = "incidents",
+    pages_dir: str = "pages",
+    parsed: Memo | None = None,
+) -> Sources:
+    """Read every source file under `root/incidents_dir` (and the pages); never raises.
+
+    With `parsed` (the build cache's), a YAML text read by an earlier check is not parsed
+    again: its data, lines and problems are taken as that check kept them.
+    """
     problems: list[Problem] = []
     incidents: list[IncidentSources] = []
     faq = None
@@ -251,9 +287,9 @@ def load_sources(root: Path, incidents_dir: str = "incidents", pages_dir: str = 
         if link_problem := _outside_link(entry, base):
             problems.append(Problem(rel, 1, link_problem))
         elif entry.is_dir():
-            incidents.append(_load_incident(root, rel, problems, base))
+            incidents.append(_load_incident(root, rel, problems, base, parsed))
         elif entry.name == "faq.yml":
-            faq = _load_yaml_file(root, rel, problems, "faq")
+            faq = _load_yaml_file(root, rel, problems, "faq", parsed)
         elif entry.name not in ("README.md", ".gitkeep"):
             problems.append(Problem(rel, 1, msg.UNEXPECTED_TOP_FILE))
     pages = _load_pages(root, pages_dir, problems)

@@ -18,12 +18,13 @@ from vigie.messages import Problem
 from vigie.model import Communication, FraudChannel, FraudulentMessage
 from vigie.sources.dates import YEARS, parse_datetime
 from vigie.sources.links import link_policy
-from vigie.sources.structure import structure_problems
+from vigie.sources.structure import judged_structure
 from vigie.sources.workflow import slugify
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from vigie.cache import Memo
     from vigie.model import Settings
     from vigie.sources.load import Document
 
@@ -60,12 +61,12 @@ def _get(data: Any, keys: tuple[str | int, ...]) -> Any:
 
 
 def communications(
-    doc: Document | None, settings: Settings, problems: list[Problem]
+    doc: Document | None, settings: Settings, problems: list[Problem], judged: Memo | None = None
 ) -> tuple[Communication, ...]:
     """The official messages sent, oldest first; what is wrong goes to `problems`."""
     if doc is None or doc.data is None:  # unreadable: load.py said why
         return ()
-    problems.extend(structure_problems(doc, "communications"))
+    problems.extend(judged_structure(doc, "communications", judged))
     result: list[Communication] = []
     first_lines: dict[str, int] = {}
     for index, item in enumerate(doc.data if isinstance(doc.data, list) else ()):
@@ -125,12 +126,12 @@ def seen_day(value: date, timezone: str) -> date:
 
 
 def fraudulent_messages(
-    doc: Document | None, settings: Settings, problems: list[Problem]
+    doc: Document | None, settings: Settings, problems: list[Problem], judged: Memo | None = None
 ) -> tuple[FraudulentMessage, ...]:
     """The reported fraudulent messages, oldest first; what is wrong goes to `problems`."""
     if doc is None or not isinstance(doc.data, list):  # unreadable: load.py said why
         return ()
-    problems.extend(structure_problems(doc, "fraudulent-messages"))
+    problems.extend(judged_structure(doc, "fraudulent-messages", judged))
     own = link_policy(settings)
     result: list[FraudulentMessage] = []
     first_lines: dict[str, int] = {}

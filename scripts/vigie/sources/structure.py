@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import jsonschema
 
 from vigie import messages as msg
+from vigie.cache import fingerprint
 from vigie.messages import Problem
 from vigie.model import ComponentStatus, Impact, Kind, Status
 from vigie.sources.load import SLUG_PATTERN, name_reason
@@ -22,6 +23,7 @@ from vigie.sources.yaml_messages import text_with_colon
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from vigie.cache import Memo
     from vigie.sources.load import Document
 
 
@@ -137,6 +139,23 @@ def structure_problems(doc: Document, schema_name: str) -> Iterator[Problem]:
             if kind == "pattern" and error.validator_value == SLUG_PATTERN and reason:
                 message = msg.NAME_REASON.format(message=message, reason=reason)
             yield Problem(doc.path, doc.line(*path), message)
+
+
+def judged_structure(doc: Document, schema_name: str, judged: Memo | None) -> list[Problem]:
+    """`structure_problems`, or what it found for this very text in an earlier check.
+
+    The data and lines of a document follow from its text and first line alone (`yamldoc`),
+    and the schema is part of the code that scopes `judged`.
+    """
+    if judged is None:
+        return list(structure_problems(doc, schema_name))
+    key = fingerprint(
+        "structure", schema_name, doc.path, doc.first_line, doc.data is None, doc.text
+    )
+    found = judged.made(
+        key, lambda: [[p.path, p.line, p.message] for p in structure_problems(doc, schema_name)]
+    )
+    return [Problem(*problem) for problem in found]
 
 
 def check_schemas_match_model() -> list[str]:

@@ -37,7 +37,7 @@ from vigie.model import (
 )
 from vigie.sources import breach, placeholders, registers, safety
 from vigie.sources.dates import parse_datetime
-from vigie.sources.structure import structure_problems
+from vigie.sources.structure import judged_structure
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -50,8 +50,9 @@ if TYPE_CHECKING:
 class _Checker:
     """Collects problems while it converts plain data into model values."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, judged: Memo | None = None) -> None:
         self.settings = settings
+        self.judged = judged  # verdicts kept from earlier checks, by text
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.authority_lines: dict[Authority, tuple[str, int]] = {}
@@ -175,7 +176,7 @@ class _Checker:
     def faq(self, doc: Document | None, incident_id: str | None) -> tuple[FaqEntry, ...]:
         if doc is None or doc.data is None:  # unreadable: load.py said why
             return ()
-        self.problems.extend(structure_problems(doc, "faq"))
+        self.problems.extend(judged_structure(doc, "faq", self.judged))
         entries: list[FaqEntry] = []
         first_lines: dict[str, int] = {}
         for index, item in enumerate(doc.data if isinstance(doc.data, list) else ()):
@@ -200,7 +201,7 @@ class _Checker:
         doc = source.front_matter
         if doc.data is None:
             return None
-        self.problems.extend(structure_problems(doc, "update"))
+        self.problems.extend(judged_structure(doc, "update", self.judged))
         data = doc.data if isinstance(doc.data, dict) else {}
         date = self.date(doc, "date")
         exposed, not_exposed = self.data(doc)
@@ -245,7 +246,7 @@ class _Checker:
         faq = self.faq(sources.faq, sources.folder)
         if doc is None or doc.data is None:
             return None
-        self.problems.extend(structure_problems(doc, "incident"))
+        self.problems.extend(judged_structure(doc, "incident", self.judged))
         data = doc.data if isinstance(doc.data, dict) else {}
         incident_id = data.get("id")
         if isinstance(incident_id, str) and incident_id != sources.folder:
@@ -270,10 +271,10 @@ class _Checker:
             breach=Breach(**self.breach(doc)),
         )
         communications = registers.communications(
-            sources.communications, self.settings, self.problems
+            sources.communications, self.settings, self.problems, self.judged
         )
         frauds = registers.fraudulent_messages(
-            sources.fraudulent_messages, self.settings, self.problems
+            sources.fraudulent_messages, self.settings, self.problems, self.judged
         )
         for document in (doc, sources.faq, sources.communications, sources.fraudulent_messages):
             if document is not None:
@@ -442,7 +443,7 @@ def validate(
     Problems that do not stop publication (e.g. a late CNIL notification) go to `warnings`.
     `renderer` keeps the HTML made to vet it, `judged` each text's verdict (`safety.py`).
     """
-    checker = _Checker(settings)
+    checker = _Checker(settings, judged)
     checker.problems.extend(sources.problems)
     incidents: list[Incident] = []
     claimed: dict[str, str] = {}

@@ -357,3 +357,27 @@ def _scalar(
     problems.append(Problem(where.path, where.line, message))
     lines[(REFUSED, *path)] = where.line
     return None
+
+
+def document_record(doc: Document, problems: list[Problem]) -> dict[str, Any]:
+    """`doc` and the problems of its reading as JSON data, to be kept in the build cache."""
+    return {
+        "data": doc.data,
+        "lines": [[list(keys), line] for keys, line in doc.lines.items()],
+        "colon_texts": [[list(keys), head, line] for keys, (head, line) in doc.colon_texts.items()],
+        "problems": [[p.path, p.line, p.message] for p in problems],
+    }
+
+
+def record_document(
+    record: dict[str, Any], rel: str, text: str, first_line: int
+) -> tuple[Document, list[Problem]] | None:
+    """The document and problems `document_record` kept for this text, or None if unreadable."""
+    try:
+        lines = {tuple(keys): line for keys, line in record["lines"]}
+        colon_texts = {tuple(keys): (head, line) for keys, head, line in record["colon_texts"]}
+        problems = [Problem(path, line, message) for path, line, message in record["problems"]]
+        doc = Document(rel, record["data"], lines, first_line, text, colon_texts)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return doc, problems
