@@ -24,7 +24,11 @@ MAX_DEPTH = 20
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 SEQUENCE_TAG = "tag:yaml.org,2002:seq"
 # What YAML refuses to read, refused in every source file (tab and line ends are fine).
-CONTROL_CHARACTER = re.compile(yaml.reader.Reader.NON_PRINTABLE.pattern)
+# What YAML cannot print, and the bidirectional embeddings, overrides and isolates, which make
+# a text show in another order than it is written (« Trojan Source », CVE-2021-42574).
+CONTROL_CHARACTER = re.compile(
+    f"{yaml.reader.Reader.NON_PRINTABLE.pattern}|[\u202a-\u202e\u2066-\u2069]"
+)
 MAPPING_TAG = "tag:yaml.org,2002:map"
 INT_TAG = "tag:yaml.org,2002:int"
 MERGE_TAG = "tag:yaml.org,2002:merge"
