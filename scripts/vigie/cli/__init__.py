@@ -14,6 +14,7 @@ from vigie import french, pipeline
 from vigie import messages as msg
 from vigie.cli import notify as notify_commands
 from vigie.cli import publish as publish_commands
+from vigie.cli import s3 as s3_commands
 from vigie.cli import workflow as workflow_commands
 from vigie.cli.common import print_problems, warn
 from vigie.derive import publication_time, scheduled_updates, site_view
@@ -149,7 +150,10 @@ def parser() -> argparse.ArgumentParser:
     verify_parser = commands.add_parser(
         "verify", help="vérifier une copie du site (dossier ou adresse) avec son manifeste"
     )
-    verify_parser.add_argument("location", help="dossier du site ou adresse https://…/")
+    verify_parser.add_argument(
+        "location", help="dossier du site, adresse https://…/ ou seau s3://<seau>[/<préfixe>]"
+    )
+    s3_commands.add_endpoint_options(verify_parser)
     build_parser = commands.add_parser("build", help="vérifier puis construire le site")
     build_parser.add_argument("-d", "--site-dir", type=Path, default=None)
     build_parser.add_argument(
@@ -170,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             config_file, args.since or None, guard=args.since is not None, clean=args.clean
         )
     if args.command == "verify":
-        return publish_commands.verify(args.location)
+        return publish_commands.verify(args.location, args.endpoint_url, args.region)
     if args.command in publish_commands.COMMANDS:
         return publish_commands.run(args, config_file)
     if args.command in notify_commands.COMMANDS:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from vigie import pipeline
 from vigie.cli import notify as notify_commands
+from vigie.cli import s3 as s3_commands
 from vigie.cli.common import print_problems
 from vigie.publish import deploy, hosting, manifest
 from vigie.publish import messages as publish_msg
@@ -18,8 +19,10 @@ if TYPE_CHECKING:
 COMMANDS = ("deploy", "rollback", "releases", "nginx-config")
 
 
-def verify(location: str) -> int:
+def verify(location: str, endpoint_url: str | None = None, region: str | None = None) -> int:
     """Compare a copy of the site with its `version.json`; print every difference."""
+    if location.startswith("s3://"):
+        return s3_commands.verify(location, endpoint_url, region)
     target: str | Path = location if "://" in location else Path(location)
     differences = manifest.verify(target)
     for difference in differences:
@@ -158,20 +161,23 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="ne prévenir aucun abonné cette fois (ce qui est dû reste en attente)",
     )
+    s3_commands.add_deploy(where, site_help)
     into_git = where.add_parser("git", help="publier le site sur une branche Pages (un commit)")
     into_git.add_argument("remote", help="dépôt git (adresse ou chemin)")
     into_git.add_argument("--branch", default="gh-pages", help="branche (défaut : gh-pages)")
     into_git.add_argument("--cname", default=None, help="nom de domaine du site (fichier CNAME)")
     into_git.add_argument("-d", "--site-dir", type=Path, default=None, help=site_help)
     rollback_parser = commands.add_parser("rollback", help="remettre en ligne une version déployée")
-    rollback_parser.add_argument("path", type=Path, help="dossier de déploiement")
+    rollback_parser.add_argument("path", help="dossier de déploiement, ou s3://<seau>[/<préfixe>]")
+    s3_commands.add_endpoint_options(rollback_parser)
     rollback_parser.add_argument(
         "--to",
         default=None,
         help="version voulue : nom, début du nom ou commit (défaut : la précédente)",
     )
     releases_parser = commands.add_parser("releases", help="lister les versions déployées")
-    releases_parser.add_argument("path", type=Path, help="dossier de déploiement")
+    releases_parser.add_argument("path", help="dossier de déploiement, ou s3://<seau>[/<préfixe>]")
+    s3_commands.add_endpoint_options(releases_parser)
     nginx_parser = commands.add_parser(
         "nginx-config", help="afficher la configuration nginx du site"
     )
@@ -195,9 +201,18 @@ def run(args: argparse.Namespace, config_file: Path) -> int:
             return deploy_dir(
                 site_dir, args.path, args.keep, config_file, notify=not args.no_notify
             )
+        if args.where == "s3":
+            return s3_commands.deploy(
+                site_dir, args.location, args.endpoint_url, args.region, args.keep
+            )
         return deploy_git(site_dir, args.remote, args.branch, args.cname, config_file.parent)
+    on_s3 = str(getattr(args, "path", "")).startswith("s3://")
     if args.command == "rollback":
-        return rollback(args.path, args.to)
+        if on_s3:
+            return s3_commands.rollback(args.path, args.to, args.endpoint_url, args.region)
+        return rollback(Path(args.path), args.to)
     if args.command == "releases":
-        return list_releases(args.path)
+        if on_s3:
+            return s3_commands.list_releases(args.path, args.endpoint_url, args.region)
+        return list_releases(Path(args.path))
     return nginx_config(config_file, args.root, site_dir, args.listen, args.server_name)

@@ -115,6 +115,50 @@ def content_type(path: str) -> str | None:
     return f"{mime}; charset=utf-8" if mime in UTF8_TYPES else mime
 
 
+# A bucket sends the Content-Type stored with each object and guesses none from the name
+# (S3 stores binary/octet-stream): every kind of file a site holds, as nginx types it.
+STORED_TYPES = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "application/javascript",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".xml": "text/xml",
+    ".txt": "text/plain",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".ico": "image/x-icon",
+    ".gz": "application/gzip",
+    ".pdf": "application/pdf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".webmanifest": "application/manifest+json",
+}
+STORED_DEFAULT = "application/octet-stream"
+
+
+def stored_type(path: str) -> str:
+    """The Content-Type an object store must keep with `path`: the host rules above, then
+    the type of its extension, with `charset=utf-8` for text (HTML, CSS, JS, XML, text)."""
+    named = content_type(path)
+    if named:
+        return named
+    name = path.rsplit("/", 1)[-1]
+    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    mime = STORED_TYPES.get(extension, STORED_DEFAULT)
+    return (
+        f"{mime}; charset=utf-8" if mime == "text/html" or mime in CHARSET_TYPES.split() else mime
+    )
+
+
+def cache_control(path: str) -> str:
+    """The Cache-Control of `path`: a year for fingerprinted files, 5 minutes for the rest."""
+    return LONG_CACHE if FINGERPRINTED.match(path) else SHORT_CACHE
+
+
 def _pattern(path: str) -> str:
     # One rule for every incident's (or service's) feed, whatever the number of incidents:
     # Cloudflare Pages accepts at most 100 rules.

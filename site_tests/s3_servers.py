@@ -1,0 +1,169 @@
+"""A real S3 server on 127.0.0.1 for the bucket tests (`rclone serve s3` over a temporary
+folder), and two builds of the example sources at two commits to deploy to it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import boto3
+
+from conftest import copy_repo, run_vigie
+from vigie import cli
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    import pytest
+
+RCLONE = shutil.which("rclone") or os.path.join(os.path.dirname(sys.executable), "rclone")
+ACCESS, SECRET = "vigietestaccess", "vigietestsecret"  # rclone refuses very short keys
+BUCKET = "statut"
+PREFIX = "site"
+LOCATION = f"s3://{BUCKET}/{PREFIX}"
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": ACCESS,
+    "AWS_SECRET_ACCESS_KEY": SECRET,
+    "AWS_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",  # no instance-role probe on a test machine
+}
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "Service communication",
+    "GIT_AUTHOR_EMAIL": "communication@mutuelle-horizon.example",
+    "GIT_COMMITTER_NAME": "Service communication",
+    "GIT_COMMITTER_EMAIL": "communication@mutuelle-horizon.example",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _listening(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+class S3Server:
+    """`rclone serve s3` on a free port of 127.0.0.1, serving each folder of `data` as a
+    bucket. It keeps object metadata in memory: stop it only where a test means it."""
+
+    def __init__(self, data: Path, log: Path) -> None:
+        (data / BUCKET).mkdir(parents=True, exist_ok=True)
+        self.data = data
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [RCLONE, "serve", "s3", "--addr", f"127.0.0.1:{self.port}"]
+        command += ["--auth-key", f"{ACCESS},{SECRET}", str(data)]
+        env = {**os.environ, "RCLONE_CONFIG": str(log.with_suffix(".conf"))}
+        with open(log, "w", encoding="utf-8") as output:
+            self.process = subprocess.Popen(command, stdout=output, stderr=output, env=env)
+        deadline = time.monotonic() + 20
+        while not _listening(self.port):  # the port answers once rclone serves
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError(log.read_text(encoding="utf-8"))
+            time.sleep(0.01)
+
+    def client(self) -> Any:  # a boto3 S3 client
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            aws_access_key_id=ACCESS,
+            aws_secret_access_key=SECRET,
+            region_name="us-east-1",
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def running_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Server]:
+    """A fresh S3 server and bucket for one test (a fixture's body); the AWS variables set."""
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    server = S3Server(tmp_path / "s3", tmp_path / "rclone.log")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def git(repo: Path, *args: str, date: str = "2024-02-20T10:05:00+01:00") -> str:
+    env = {**os.environ, **GIT_IDENTITY, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    result = subprocess.run(
+        ["git", *args], cwd=repo, capture_output=True, text=True, check=True, env=env
+    )
+    return result.stdout.strip()
+
+
+@dataclass(frozen=True)
+class Builds:
+    repo: Path  # a git checkout of the example sources, at commit B
+    a: Path  # built at the first commit
+    b: Path  # the same sources, built at a second commit (every page's footer differs)
+    commit_a: str
+    commit_b: str
+
+
+def make_builds(base: Path) -> Builds:
+    repo = copy_repo(base / "repo")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Sources publiées")
+    built = {}
+    for label, date in (("a", None), ("b", "2024-02-21T09:00:00+01:00")):
+        if date:
+            git(repo, "commit", "-q", "--allow-empty", "-m", "Reconstruction", date=date)
+        result = run_vigie(repo, "build", "-d", str(base / f"site-{label}"))
+        assert result.returncode == 0, result.stderr
+        built[label] = (base / f"site-{label}", git(repo, "rev-parse", "--short", "HEAD"))
+    return Builds(repo, built["a"][0], built["b"][0], built["a"][1], built["b"][1])
+
+
+def deploy_args(site: Path, server: S3Server, *more: str) -> list[str]:
+    return ["deploy", "s3", LOCATION, "--endpoint-url", server.url, "-d", str(site), *more]
+
+
+def objects(server: S3Server) -> dict[str, bytes]:
+    """Every file the server holds for the bucket, read from its folder."""
+    folder = server.data / BUCKET
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def vigie_here(
+    capsys: pytest.CaptureFixture[str], repo: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The `vigie` command run in this process: the same code as `run_vigie`, no start-up."""
+    mkdocs_log = logging.getLogger("mkdocs")
+    handlers, level = list(mkdocs_log.handlers), mkdocs_log.level
+    capsys.readouterr()
+    try:
+        code = cli.main(["-f", str(repo / "mkdocs.yml"), *args])
+    finally:  # main() may add a handler on the capture's stream: leave the logger as it was
+        mkdocs_log.handlers[:], mkdocs_log.level = handlers, level
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["vigie", *args], code, out, err)
