@@ -282,3 +282,43 @@ def test_releases_rollback_and_verify(
     # Rollback, like a deploy, sends nothing when the bucket already holds the release.
     result = run_vigie(builds.repo, "rollback", LOCATION, "--to", names[2], *endpoint)
     assert result.stdout.strip() == publish_msg.ROLLBACK_ALREADY.format(name=names[2])
+
+
+def test_cdn_headers_carry_every_header_of_the_headers_file(
+    builds: Builds, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What a bucket cannot send, printed for CloudFront and Cloudflare from `_headers`."""
+    policy = (builds.a / "csp.txt").read_text(encoding="utf-8").strip()
+    expected = {
+        "Content-Security-Policy": policy,
+        "Strict-Transport-Security": "max-age=31536000",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Permissions-Policy": hosting.PERMISSIONS_POLICY,
+        "X-Frame-Options": "DENY",
+    }
+    site = ("-d", str(builds.a))
+    result = vigie_here(capsys, builds.repo, "cdn-headers", "cloudflare", *site)
+    assert result.returncode == 0, result.stderr
+    rule = json.loads(result.stdout)["rules"][0]
+    assert (rule["expression"], rule["action"]) == ("true", "rewrite")
+    headers = rule["action_parameters"]["headers"]
+    assert {name: h["value"] for name, h in headers.items()} == expected
+    assert {h["operation"] for h in headers.values()} == {"set"}
+    result = vigie_here(capsys, builds.repo, "cdn-headers", "cloudfront", *site)
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    security = config["SecurityHeadersConfig"]
+    assert security["ContentSecurityPolicy"]["ContentSecurityPolicy"] == policy
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] == 31536000
+    assert security["StrictTransportSecurity"]["IncludeSubdomains"] is False
+    assert security["ReferrerPolicy"]["ReferrerPolicy"] == "no-referrer"
+    assert security["FrameOptions"]["FrameOption"] == "DENY"
+    assert security["ContentTypeOptions"] == {"Override": True}
+    assert config["CustomHeadersConfig"] == {
+        "Quantity": 1,
+        "Items": [
+            {"Header": "Permissions-Policy", "Value": hosting.PERMISSIONS_POLICY, "Override": True}
+        ],
+    }
+    assert all(part.get("Override") for part in security.values())

@@ -16,7 +16,7 @@ from vigie.publish import messages as publish_msg
 if TYPE_CHECKING:
     import argparse
 
-COMMANDS = ("deploy", "rollback", "releases", "nginx-config")
+COMMANDS = ("deploy", "rollback", "releases", "nginx-config", "cdn-headers")
 
 
 def verify(location: str, endpoint_url: str | None = None, region: str | None = None) -> int:
@@ -178,6 +178,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     releases_parser = commands.add_parser("releases", help="lister les versions déployées")
     releases_parser.add_argument("path", help="dossier de déploiement, ou s3://<seau>[/<préfixe>]")
     s3_commands.add_endpoint_options(releases_parser)
+    s3_commands.add_cdn_headers(commands)
     nginx_parser = commands.add_parser(
         "nginx-config", help="afficher la configuration nginx du site"
     )
@@ -207,6 +208,8 @@ def run(args: argparse.Namespace, config_file: Path) -> int:
             )
         return deploy_git(site_dir, args.remote, args.branch, args.cname, config_file.parent)
     on_s3 = str(getattr(args, "path", "")).startswith("s3://")
+    if args.command == "cdn-headers":
+        return s3_commands.cdn_headers(site_dir or config_file.parent / "site", args.cdn, args.name)
     if args.command == "rollback":
         if on_s3:
             return s3_commands.rollback(args.path, args.to, args.endpoint_url, args.region)

@@ -145,3 +145,36 @@ def verify(location: str, endpoint_url: str | None, region: str | None) -> int:
         return 1
     print(publish_msg.VERIFY_OK.format(count=count))
     return 0
+
+
+def add_cdn_headers(commands: argparse._SubParsersAction) -> None:
+    """The `vigie cdn-headers` command."""
+    from vigie.publish import cdn
+
+    parser = commands.add_parser(
+        "cdn-headers", help="afficher les en-têtes de sécurité à régler dans un CDN"
+    )
+    parser.add_argument("cdn", choices=cdn.CDNS, help="CDN devant le seau")
+    parser.add_argument(
+        "--name",
+        default="vigie-statut",
+        help="nom de la politique CloudFront (défaut : vigie-statut)",
+    )
+    parser.add_argument("-d", "--site-dir", type=Path, default=None, help="site dont lire _headers")
+
+
+def cdn_headers(site_dir: Path, which: str, name: str) -> int:
+    """Print the `/*` headers of the built site's `_headers` for the CDN named."""
+    from vigie.publish import cdn, hosting
+
+    if not (site_dir / hosting.HEADERS_FILE).is_file():
+        print(msg.CDN_NO_SITE.format(site_dir=site_dir), file=sys.stderr)
+        return 1
+    headers = cdn.every_path_headers(site_dir)
+    text = (
+        cdn.cloudfront_policy(headers, name)
+        if which == "cloudfront"
+        else cdn.cloudflare_rule(headers)
+    )
+    print(text, end="")
+    return 0
