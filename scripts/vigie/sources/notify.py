@@ -50,6 +50,10 @@ MAIL_WHAT = {
     "sender": "l'adresse d'expédition",
     "recipients": "les destinataires (en général l'adresse de la liste de diffusion)",
 }
+PASSWORD_IN_CLEAR = (
+    "« notify.mail.password_env » avec « security: none » : le mot de passe passerait en "
+    "clair sur le réseau ; choisissez security: starttls (port 587) ou security: tls (port 465)"
+)
 TIMEOUT_BAD = "« notify.timeout » doit être entre 0 et {most} secondes (ici {value})"
 WEBHOOK_DUPLICATE = "le webhook « {id} » est déjà déclaré ligne {first} : donnez-lui un autre id"
 _EXAMPLES = {
@@ -182,6 +186,8 @@ def _mail(
             doc.line(*keys, "security"),
             msg.UNKNOWN_VALUE.format(value=security, field=field, allowed=", ".join(SECURITIES)),
         )
+    if security == "none" and mail.get("password_env"):
+        report(doc.line(*keys, "password_env"), PASSWORD_IN_CLEAR)
     addresses = [("sender", None, mail.get("sender"))]
     addresses += [("recipients", i, r) for i, r in enumerate(_list(mail.get("recipients")))]
     for name, index, address in addresses:

@@ -41,6 +41,7 @@ class ReleasedUpdate:
     url: str  # its permanent address
     kind: str
     components: tuple[str, ...]  # the services the notice cites
+    register: bool = False  # the notice shows « Messages officiels envoyés » (a breach, or sent)
     incident: dict[str, Any] = field(default_factory=dict, compare=False)  # Statuspage shape
 
 
@@ -116,6 +117,8 @@ def read(release_dir: Path) -> Release:
                     components=tuple(
                         str(c.get("id")) for c in shaped.get("components", []) if c.get("id")
                     ),
+                    register=notice.get("kind") == "data-breach"
+                    or bool(notice.get("communications")),
                     incident=shaped,
                 )
             )

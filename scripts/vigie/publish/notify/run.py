@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from vigie.publish import deploy
 from vigie.publish.notify import channels, outbox, released
+from vigie.publish.notify import mail as mailer
 from vigie.publish.notify import texts as say
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class Senders:
 
     post: Callable[..., channels.Answer] = channels.post
     ping: Callable[[str, str, float], channels.Answer] = channels.websub_ping
-    mail: Callable[..., channels.Answer] | None = None
+    mail: Callable[..., channels.Answer] = mailer.send
     clock: Callable[[], float] = time.monotonic
 
 
@@ -236,9 +237,5 @@ def _send(
         headers = channels.webhook_headers(body, delivery, environ.get(hook.secret_env, ""))
         answer = senders.post(environ[hook.url_env], body, headers, timeout)
     else:
-        if senders.mail is None:
-            return channels.Answer(False, "courriel non pris en charge", down=True), outbox.Sent(
-                "", "", ""
-            )
         answer = senders.mail(route.mail, update, settings, environ, delivery)
     return answer, outbox.Sent(_now(), "", delivery)
