@@ -7,6 +7,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from vigie.cli import s3 as s3_commands
 from vigie.cli import workflow as workflow_commands
 from vigie.cli.common import print_problems, warn
 from vigie.derive import publication_time, scheduled_updates, site_view
+from vigie.publish.manifest import site_files
 from vigie.sources import guard as guard_module
 from vigie.sources import workflow
 
@@ -91,14 +93,27 @@ def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
     """Check, build into a temporary folder, then swap it for `site_dir` only if all went well;
     reuse what the last build made from the same inputs (`.vigie-cache/`) unless `clean`."""
     cache = pipeline.open_cache(config_file, warn, clean=clean)
+    site_dir = site_dir.resolve()
     with cache.locked():
-        built = _build(config_file, site_dir.resolve(), cache)
-        if built:
+        old = _build(config_file, site_dir, cache)
+        if old is None:
+            return 1
+        # The replaced site goes while the cache is written: a long history's thousands of
+        # folders take seconds to remove, and the new site is already in place.
+        removal = threading.Thread(
+            target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}
+        )
+        removal.start()
+        try:
             cache.save(complete=True)
-    return 0 if built else 1
+        finally:
+            removal.join()
+    print(msg.BUILD_OK.format(site_dir=site_dir, files=len(site_files(site_dir))))
+    return 0
 
 
-def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> bool:
+def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> Path | None:
+    """The build swapped in; the replaced site, set aside to be removed; None if it failed."""
     from vigie.plugin import build_site, show_mkdocs_warnings
 
     show_mkdocs_warnings()
@@ -108,23 +123,21 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> bool:
     try:
         if checked is None or not build_site(config_file, staging, checked, cache, site_dir):
             print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
-            return False
-        swap_in(staging, site_dir)
+            return None
+        return swap_in(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    files = sum(1 for p in site_dir.rglob("*") if p.is_file())
-    print(msg.BUILD_OK.format(site_dir=site_dir, files=files))
-    return True
 
 
-def swap_in(new: Path, target: Path) -> None:
-    """Replace `target` by `new` with two renames, so it is never half-written."""
+def swap_in(new: Path, target: Path) -> Path:
+    """Replace `target` by `new` with two renames, so it is never half-written; the replaced
+    site is left beside it, under the name returned, for the caller to remove."""
     old = target.with_name(f".site-old-{target.name}")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
         target.rename(old)
     new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    return old
 
 
 def parser() -> argparse.ArgumentParser:
