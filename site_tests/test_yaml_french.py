@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from conftest import copy_repo, run_vigie
+from test_validate import INCIDENT, UPDATE, I, U
 from vigie.messages import SourceError
 from vigie.pipeline import load_site
 from vigie.sources import yaml_messages
@@ -327,29 +328,7 @@ def test_the_front_matter_of_an_update_counts_its_lines_from_the_file() -> None:
 
 # --- A text that « : » made a field -----------------------------------------------------
 
-INCIDENT = """\
-id: panne-test
-title: Panne de test
-summary: Un résumé.
-kind: outage
-impact: minor
-started: 2024-03-01T08:00:00+01:00
-components:
-  espace-adherent: major_outage
-contact:
-  name: Service client
-  email: service@exemple.fr
-"""
-UPDATE = """\
----
-date: 2024-03-01T09:00:00+01:00
-status: investigating
-title: Premier point
----
-Nous enquêtons.
-"""
-I = "incidents/panne-test/incident.yml"  # noqa: E741
-U = "incidents/panne-test/updates/2024-03-01T0900-premier-point.md"
+# The smallest incident and update of test_validate, where each shape is written in turn.
 SPACE = (
     " : en YAML, « : » suivi d'une espace termine un nom de champ, même précédé d'une "
     "espace comme en français"

@@ -51,15 +51,6 @@ FRAUD_IS_OURS = (
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _get(data: Any, keys: tuple[str | int, ...]) -> Any:
-    for key in keys:
-        if isinstance(key, int):
-            data = data[key] if isinstance(data, list) and key < len(data) else None
-        else:
-            data = data.get(key) if isinstance(data, dict) else None
-    return data
-
-
 def communications(
     doc: Document | None, settings: Settings, problems: list[Problem], judged: Memo | None = None
 ) -> tuple[Communication, ...]:
