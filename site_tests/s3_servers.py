@@ -3,6 +3,8 @@ folder), and two builds of the example sources at two commits to deploy to it.""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import logging
 import os
 import shutil
@@ -138,6 +140,25 @@ def make_builds(base: Path) -> Builds:
         assert result.returncode == 0, result.stderr
         built[label] = (base / f"site-{label}", git(repo, "rev-parse", "--short", "HEAD"))
     return Builds(repo, built["a"][0], built["b"][0], built["a"][1], built["b"][1])
+
+
+def shared_builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
+    """`make_builds` once per run, shared by both test files and both xdist workers (a lock
+    file in the run's own temporary folder): two builds, not eight."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # pytest-N/, this run's, above each worker's popen-gwN/
+    base = root / "s3-builds"
+    with open(root / "s3-builds.lock", "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = base / "builds.json"
+        if not done.is_file():
+            shutil.rmtree(base, ignore_errors=True)
+            base.mkdir()
+            built = make_builds(base)
+            done.write_text(json.dumps([built.commit_a, built.commit_b]), encoding="utf-8")
+        commit_a, commit_b = json.loads(done.read_text(encoding="utf-8"))
+    return Builds(base / "repo", base / "site-a", base / "site-b", commit_a, commit_b)
 
 
 def deploy_args(site: Path, server: S3Server, *more: str) -> list[str]:

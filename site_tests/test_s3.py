@@ -24,9 +24,9 @@ from s3_servers import (
     S3Server,
     deploy_args,
     git,
-    make_builds,
     objects,
     running_server,
+    shared_builds,
     vigie_here,
 )
 from vigie.publish import hosting, manifest, s3
@@ -43,9 +43,9 @@ SHORT = "public, max-age=300, must-revalidate"
 LONG = "public, max-age=31536000, immutable"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    return make_builds(tmp_path_factory.mktemp("s3"))
+    return shared_builds(tmp_path_factory)
 
 
 @pytest.fixture
@@ -228,16 +228,16 @@ def test_readers_see_whole_pages_whose_assets_exist_during_deploys(
 
 
 def test_two_clones_of_one_commit_the_second_deploy_sends_nothing(
-    builds: Builds, tmp_path: Path, s3_server: S3Server
+    builds: Builds, tmp_path: Path, s3_server: S3Server, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(builds.repo), str(clone))
     built = run_vigie(clone, "build")
     assert built.returncode == 0, built.stderr
-    first = run_vigie(builds.repo, *deploy_args(builds.b, s3_server))
+    first = vigie_here(capsys, builds.repo, *deploy_args(builds.b, s3_server))
     assert first.returncode == 0, first.stderr
     before = objects(s3_server)
-    second = run_vigie(clone, *deploy_args(clone / "site", s3_server))
+    second = vigie_here(capsys, clone, *deploy_args(clone / "site", s3_server))
     assert second.returncode == 0, second.stderr
     name = first.stdout.split()[1]
     assert second.stdout.strip() == msg.S3_DEPLOY_UNCHANGED.format(location=LOCATION, name=name)

@@ -14,23 +14,36 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import run_vigie
-from s3_servers import LOCATION, Builds, S3Server, deploy_args, make_builds, objects, running_server
+from s3_servers import (
+    LOCATION,
+    Builds,
+    S3Server,
+    deploy_args,
+    objects,
+    running_server,
+    shared_builds,
+)
 from vigie.publish import s3
 from vigie.publish import s3_messages as msg
+from vigie.publish.bucket import Bucket, parse_location
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    return make_builds(tmp_path_factory.mktemp("s3-faults"))
+    return shared_builds(tmp_path_factory)
 
 
 @pytest.fixture
 def s3_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Server]:
     yield from running_server(tmp_path, monkeypatch)
+
+
+def bucket_of(server: S3Server) -> Bucket:
+    return Bucket(parse_location(LOCATION), server.url, None)
 
 
 def live_commit(server: S3Server) -> str:
@@ -41,8 +54,7 @@ def live_commit(server: S3Server) -> str:
 def test_a_deploy_killed_mid_upload_then_run_again_ends_whole_and_verified(
     builds: Builds, s3_server: S3Server
 ) -> None:
-    first = run_vigie(builds.repo, *deploy_args(builds.a, s3_server))
-    assert first.returncode == 0, first.stderr
+    s3.deploy_site(builds.a, bucket_of(s3_server))
     command = [sys.executable, "-m", "vigie.cli", "-f", str(builds.repo / "mkdocs.yml")]
     command += deploy_args(builds.b, s3_server)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", s3.PAUSE_ENV: "3"}
@@ -73,7 +85,7 @@ def test_a_deploy_killed_mid_upload_then_run_again_ends_whole_and_verified(
 def test_the_server_down_is_told_in_french_and_the_bucket_is_left_as_it_was(
     builds: Builds, s3_server: S3Server
 ) -> None:
-    assert run_vigie(builds.repo, *deploy_args(builds.a, s3_server)).returncode == 0
+    s3.deploy_site(builds.a, bucket_of(s3_server))
     s3_server.stop()
     before = objects(s3_server)
     result = run_vigie(
