@@ -7,6 +7,7 @@ server received is parsed back with `email`.
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 import re
@@ -29,11 +30,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from conftest import run_vigie
+from conftest import REPO, TEST_NOW, parse_html, run_vigie
 from notify_servers import NEW_SLUG, build_sites, wait_until
 from test_notify_settings import written
 from vigie import pipeline
+from vigie.derive import site_view
 from vigie.model import Mail
+from vigie.pages.notice import notice
 from vigie.publish.notify import mail, outbox, released
 
 if TYPE_CHECKING:
@@ -355,3 +358,30 @@ def test_a_password_sent_in_clear_is_refused_at_its_line(tmp_path: Path) -> None
         "de passe passerait en clair sur le réseau ; choisissez security: starttls (port 587) ou "
         "security: tls (port 465)"
     ]
+
+
+def test_every_notice_mailed_says_in_its_register_that_the_alerts_are_ours(sites: Sites) -> None:
+    """« A message absent from this list is not from us », says the register: the alerts
+    mailed at each update are ours, so every notice they are sent for says so, by sender."""
+    for slug in ("2024-06-espace-adherent", "2024-02-tiers-payant"):
+        page = parse_html(sites.b / "incidents" / slug / "index.html")
+        register = page.find(id="messages-officiels")
+        assert register is not None, slug
+        note = page.select_one(".vigie-alerts-note")
+        assert note is not None, slug
+        assert USER in note.get_text(), slug
+        assert note.find_previous(id="messages-officiels") is register
+
+
+def test_a_notice_the_mail_is_not_sent_for_says_nothing_of_it() -> None:
+    settings = pipeline.load_site(REPO / "mkdocs.yml")[1]
+    mail_settings = Mail("127.0.0.1", 25, "starttls", USER, (LIST,), kinds=("data-breach",))
+    limited = dataclasses.replace(
+        settings, notify=dataclasses.replace(settings.notify, mail=mail_settings)
+    )
+    site = pipeline.check(REPO / "mkdocs.yml").checked.site
+    view = site_view(dataclasses.replace(site, settings=limited), TEST_NOW)
+    notices = {i.incident.id: notice(i, limited) for i in view.incidents}
+    assert USER in notices["2024-02-tiers-payant"].alerts_note
+    assert notices["2024-06-espace-adherent"].alerts_note == ""
+    assert not notices["2024-06-espace-adherent"].show_communications

@@ -328,6 +328,15 @@ def communication_sent(when: str, organisation: str, channel: str, audience: str
     return f"Le {when}, {organisation} a envoyé {channel} à : {audience}."
 
 
+def alerts_note(organisation: str, sender: str) -> str:
+    """Beside the register: the automatic mails sent at each update are ours too."""
+    return (
+        f"Les abonnés aux alertes de {organisation} reçoivent aussi, à chaque mise à jour de "
+        f"cet avis, un courriel automatique envoyé par {sender} : il ne demande rien et ne "
+        "renvoie qu'à ce site. Ces courriels ne sont pas listés ici un par un."
+    )
+
+
 def communication_from(sender: str, subject: str) -> str:
     """« Expéditeur : … Objet : « … » »."""
     return f"Expéditeur : {sender}. Objet : « {subject} »."

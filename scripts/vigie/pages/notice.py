@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         Communication,
         FaqEntry,
         FraudulentMessage,
+        Incident,
         NoticeState,
         Party,
         Settings,
@@ -186,6 +187,7 @@ class Notice:
     # The official register, on every page a feed announces it from (a breach always).
     communications: tuple[CommunicationRow, ...] = ()
     show_communications: bool = False
+    alerts_note: str = ""  # the automatic mails of notify.mail, ours though not listed
     never_ask: tuple[str, ...] = ()  # « Ce que nous ne vous demanderons jamais », if shown
     # The first screen of a phone: « Ce que vous devez faire » is on it, for every kind. A
     # fraud notice's « L'essentiel » (is it from us? if I answered?) is short and comes
@@ -272,6 +274,7 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
     )
     breach = state.breach if is_breach else Breach()
     components = component_rows(state.components, settings)
+    alerts = _alerts_note(incident, {c for c, _ in state.components}, settings)
     return Notice(
         title=incident.title,
         summary=incident.summary,
@@ -324,7 +327,8 @@ def notice(view: IncidentView, settings: Settings, number: int | None = None) ->
         frauds=frauds,
         show_frauds=is_fraud or bool(frauds),
         communications=communications,
-        show_communications=is_breach or bool(communications),
+        show_communications=is_breach or bool(communications) or bool(alerts),
+        alerts_note=alerts,
         never_ask=settings.never_ask if is_breach or is_fraud else (),
         essentials_first=is_fraud,
         facts_first=not (is_breach or is_fraud),
@@ -454,3 +458,14 @@ def describe_changes(
     if after.what_happened != before.what_happened and before.what_happened:
         changes.append(french.WHAT_HAPPENED_UPDATED)
     return tuple(changes)
+
+
+def _alerts_note(incident: Incident, cited: set[str], settings: Settings) -> str:
+    """What the register says of the mails `notify.mail` sends about this notice, if any:
+    they are ours, though not listed one by one (their text sends readers to this page)."""
+    mail = settings.notify.mail
+    if mail is None or (mail.components and not cited & set(mail.components)):
+        return ""
+    if mail.kinds and incident.kind not in mail.kinds:
+        return ""
+    return french.alerts_note(settings.organisation, mail.sender)
