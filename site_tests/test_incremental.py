@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 import vigie
-from conftest import TEST_EPOCH, copy_repo, run_vigie, tree_bytes
+from conftest import TEST_EPOCH, copy_repo, parse_html, run_vigie, tree_bytes
 from vigie import cache as cache_module
 from vigie import cli, pipeline
 from vigie.cache import CACHE_DIR
@@ -376,3 +376,21 @@ def test_check_reads_again_only_the_yaml_texts_that_changed(
     parsed.clear()
     assert _checked(repo) == []
     assert parsed == []
+
+
+def test_a_template_edited_between_two_builds_of_one_process_is_compiled_again(
+    tmp_path: Path,
+) -> None:
+    """Templates are compiled once per process (`pages.compiled`), as `vigie serve` rebuilds:
+    a template saved between two builds shows in the second, on every page using it."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    footer = repo.root / "overrides" / "partials" / "copyright.html"
+    text = footer.read_text("utf-8")
+    assert "À propos de ce site" in text
+    footer.write_text(text.replace("À propos de ce site", "À propos, modèle modifié", 1), "utf-8")
+    assert cli.build(repo.config, repo.root / "site", clean=True) == 0
+    for page in ("index.html", f"incidents/{INCIDENT}/index.html"):
+        words = parse_html(repo.root / "site" / page).get_text(" ")
+        assert "À propos, modèle modifié" in words, page
+        assert "À propos de ce site" not in words, page

@@ -27,7 +27,7 @@ from vigie.config import OPTIONS
 from vigie.derive import publication_time, site_view
 from vigie.outputs import api, badges, csp, feeds, ical, published, securitytxt
 from vigie.outputs import notice_json as notice
-from vigie.pages import html, reuse
+from vigie.pages import compiled, html, reuse
 from vigie.pages.site import handwritten, pages, site_updated
 from vigie.publish import hosting, manifest
 
@@ -297,6 +297,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         settings = build.view.site.settings
         if build.reused:  # the empty template of a page taken from the cache
             env.loader = ChoiceLoader([DictLoader({reuse.TEMPLATE: ""}), env.loader])
+        env.bytecode_cache = compiled.COMPILED  # compiled once per process, not per build
         env.filters["markdown"] = build.markdown.html
         env.globals["vigie_site"] = settings
         # Vigie's own stylesheet and script, addressed by their content: cached like Material's.
