@@ -33,6 +33,7 @@ from vigie.publish import hosting, manifest, s3
 from vigie.publish import messages as publish_msg
 from vigie.publish import s3_messages as msg
 from vigie.publish.bucket import Bucket, parse_location
+from vigie_bench import s3_deploy
 
 if TYPE_CHECKING:
     import subprocess
@@ -322,3 +323,15 @@ def test_cdn_headers_carry_every_header_of_the_headers_file(
         ],
     }
     assert all(part.get("Override") for part in security.values())
+
+
+def test_the_benchmark_measures_a_full_deploy_then_only_what_changed(builds: Builds) -> None:
+    """`make bench`'s S3 section (`vigie_bench.s3_deploy`), on the two example builds: every
+    object into an empty bucket, then only the pages the second commit changed."""
+    full, update = s3_deploy.measure(builds.a, builds.b)
+    assert full.sent == full.files > 50
+    assert full.removed == update.removed == 0
+    assert 0 < update.sent < full.sent
+    assert update.files == full.files
+    table = s3_deploy.report(full, update)
+    assert f"| complet, seau vide | {full.sent} | {full.files} | 0 |" in table

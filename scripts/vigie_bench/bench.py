@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vigie_bench import pageweight, report
+from vigie_bench import pageweight, report, s3_deploy
 from vigie_bench.measure import (
     PACKAGES,
     Rebuild,
@@ -133,6 +133,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             weights = pageweight.measure_bench_sites(repo, work, sizes)
         except pageweight.NotMeasured as error:
             weights = error
+    bucket = ""
+    largest = max(sizes)
+    if largest >= 1000 and rebuilds:  # what a one-update deploy sends at a long history
+        say("vigie deploy s3 (rclone serve s3)")
+        size_dir = work / f"{largest}"
+        try:
+            bucket = s3_deploy.report(
+                *s3_deploy.measure(size_dir / "repo" / "site", size_dir / "updated" / "site")
+            )
+        except SystemExit as error:
+            bucket = f"Non mesuré : {error}\n"
     words = sys.argv[1:] if argv is None else list(argv)
     command = "make bench" if os.environ.get("MAKELEVEL") and not words else ""
     command = command or shlex.join(["python", "-m", "vigie_bench.bench", *words])
@@ -146,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         machine_lines=machine_lines,
         commit=commit,
         weights=weights,
+        bucket=bucket,
     )
     print(text)
     if not args.no_write:

@@ -264,8 +264,10 @@ def report(
     machine_lines: Sequence[str],
     commit: str,
     weights: Sequence[PageWeight] | pageweight.NotMeasured | None = None,
+    bucket: str = "",
 ) -> str:
-    """The benchmark document, in Markdown; `weights` adds the « Poids des pages » section."""
+    """The benchmark document, in Markdown; `weights` adds the « Poids des pages » section,
+    `bucket` (`vigie_bench.s3_deploy`'s table, or why it was not measured) the S3 deploys."""
     side = (
         "la construction Material tourne en même temps que celles de Vigie, chacune sur son cœur"
         if jobs > 1
@@ -329,4 +331,12 @@ def report(
         text += "\n" + pageweight.unmeasured_section(weights)
     elif weights is not None:
         text += "\n" + pageweight.markdown_section(weights)
+    if bucket:
+        text += (
+            "\n## Déployer dans un seau S3\n\n"
+            "`vigie deploy s3` vers un vrai serveur S3 sur 127.0.0.1 (`rclone serve s3`, "
+            "`vigie_bench.s3_deploy`) : le site de la plus grande taille dans un seau vide, "
+            "puis le même site après sa mise à jour de plus. Secondes : la commande entière.\n\n"
+            + bucket
+        )
     return text
