@@ -250,3 +250,30 @@ def test_docs_ci_names_what_the_templates_cache_and_test_on() -> None:
     for words in (".vigie-cache/", ".cache/pip/", "restore-keys", "gh cache delete"):
         assert words in text, words
     assert "Clear runner caches" in text
+
+
+def documented_secrets() -> list[str]:
+    """The variable names docs/abonnes.md's settings example gives to url_env, secret_env,
+    username_env and password_env: the secrets the CI passes to the deploy."""
+    text = (REPO / "docs/abonnes.md").read_text(encoding="utf-8")
+    return re.findall(r"^\s+(?:url|secret|username|password)_env: (VIGIE_[A-Z_]+)", text, re.M)
+
+
+def test_the_deploy_step_gets_the_notification_secrets_the_docs_name() -> None:
+    names = documented_secrets()
+    assert len(names) == 6
+    step = next(s for s in JOBS["publish"]["steps"] if "deploy git" in s.get("run", ""))
+    assert step["env"] == {name: f"${{{{ secrets.{name} }}}}" for name in names}
+    assert not any("env" in s for s in JOBS["publish"]["steps"] if s is not step)  # deploy only
+    notify = GITLAB["notify"]
+    assert notify["needs"] == ["pages"]
+    assert notify["resource_group"] == GITLAB["pages"]["resource_group"]
+    assert notify["rules"][0]["if"].startswith("$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH")
+    assert '.venv/bin/vigie deploy git "$VIGIE_PAGES_REMOTE" --branch vigie-pages -d public' in (
+        gitlab_script("notify")
+    )
+    gitlab_text = (REPO / ".ci/templates/gitlab-ci.yml").read_text(encoding="utf-8")
+    ci_doc = (REPO / "docs/ci.md").read_text(encoding="utf-8")
+    for name in [*names, "VIGIE_PAGES_REMOTE"]:
+        assert name in gitlab_text, name
+        assert name in ci_doc, name

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import shutil
+import subprocess
 import time
 import urllib.parse
 from typing import TYPE_CHECKING
@@ -25,7 +26,10 @@ from notify_servers import (
     closed_port_url,
     start_receiver,
 )
-from vigie.publish.notify import channels, outbox
+from vigie import pipeline
+from vigie.publish import deploy as pages
+from vigie.publish.notify import branch, channels, outbox
+from vigie.publish.notify import run as notify_run
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -259,3 +263,127 @@ def test_feeds_name_their_hub_and_the_hub_is_told_of_each_changed_feed_once(
     hub.accepted.clear()
     assert deploy(sites, sites.b, target, env_for(receivers)).returncode == 0
     assert hub.accepted == []  # same feeds: nothing to announce
+
+
+# --- A Pages branch (vigie deploy git) --------------------------------------------------------
+
+OUTBOX_BRANCH = "gh-pages-notifications"
+
+
+@pytest.fixture(scope="module")
+def pages_a(sites: Sites, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A bare repository with the example site on gh-pages, deployed before notify."""
+    bare = tmp_path_factory.mktemp("pages") / "pages.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    plain = str(sites.repo / "plain.yml")
+    done = run_vigie(sites.repo, "-f", plain, "deploy", "git", str(bare), "-d", str(sites.a))
+    assert done.returncode == 0, done.stderr
+    assert not in_bare(bare, "rev-parse", "--verify", OUTBOX_BRANCH)
+    return bare
+
+
+def pages_remote(pages_a: Path, tmp_path: Path) -> Path:
+    """A copy of `pages_a` for one test: the remote both clones push to."""
+    return shutil.copytree(pages_a, tmp_path / "pages.git")
+
+
+def deploy_git(repo: Path, site: Path, bare: Path, env: dict[str, str]):
+    return run_vigie(repo, "deploy", "git", str(bare), "-d", str(site), env=env)
+
+
+def in_bare(bare: Path, *args: str) -> str:
+    done = subprocess.run(["git", "--git-dir", str(bare), *args], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def sent_keys(bare: Path, channel: str) -> list[str]:
+    record = json.loads(in_bare(bare, "show", f"{OUTBOX_BRANCH}:{outbox.OUTBOX}"))
+    return list(record["channels"][channel]["sent"])
+
+
+def test_two_clones_deploying_to_one_pages_branch_send_each_update_once(
+    sites: Sites, receivers: dict[str, Receiver], pages_a: Path, tmp_path: Path
+) -> None:
+    bare = pages_remote(pages_a, tmp_path)
+    env = env_for(receivers)
+    done = deploy_git(sites.repo, sites.b, bare, env)
+    assert done.returncode == 0, done.stderr
+    assert "envoyé — webhook supervision : Espace adhérent inaccessible" in done.stdout
+    statuspage, slack = receivers["statuspage"].accepted, receivers["slack"].accepted
+    assert [r["json"]["x_feed_id"] for r in statuspage] == [NEW_ID]  # nothing older
+    assert statuspage[0]["signed"]
+    assert len(slack) == 1
+    assert receivers["teams"].accepted == []
+
+    clone = shutil.copytree(sites.repo, tmp_path / "clone")
+    again = deploy_git(clone, sites.b, bare, env)  # the same commit, from another clone
+    assert again.returncode == 0, again.stderr
+    assert "Abonnés : rien de nouveau à annoncer" in again.stdout
+    assert len(statuspage) == 1
+    assert len(slack) == 1
+    assert sent_keys(bare, "webhook:supervision") == [NEW_ID]
+    # The outbox is on its own branch, claim released; nothing of it is on the served one.
+    assert in_bare(bare, "ls-tree", "--name-only", OUTBOX_BRANCH).split() == [outbox.OUTBOX]
+    served = in_bare(bare, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    assert outbox.OUTBOX not in served
+    assert branch.CLAIM not in served
+    assert len(in_bare(bare, "log", "--format=%H", "gh-pages").split()) == 2
+
+
+def test_a_pages_branch_channel_down_is_retried_at_the_next_deploy_and_delivered_once(
+    sites: Sites, receivers: dict[str, Receiver], pages_a: Path, tmp_path: Path
+) -> None:
+    bare = pages_remote(pages_a, tmp_path)
+    receivers["statuspage"].mode = "error"
+    done = deploy_git(sites.repo, sites.b, bare, env_for(receivers))
+    assert done.returncode == 0, done.stderr
+    assert "HTTP 500" in done.stderr
+    assert receivers["statuspage"].accepted == []
+    where = [str(bare), "--branch", "gh-pages"]
+    dry = run_vigie(sites.repo, "notify", *where, "--dry-run", env=env_for(receivers))
+    assert "webhook supervision : Espace adhérent inaccessible" in dry.stdout
+    assert "(dernier essai : HTTP 500)" in dry.stdout
+
+    receivers["statuspage"].mode = "ok"
+    assert deploy_git(sites.repo, sites.b, bare, env_for(receivers)).returncode == 0
+    assert deploy_git(sites.repo, sites.b, bare, env_for(receivers)).returncode == 0
+    assert [r["json"]["x_feed_id"] for r in receivers["statuspage"].accepted] == [NEW_ID]
+    assert len(receivers["slack"].accepted) == 1
+
+
+def test_two_runs_at_once_on_a_pages_branch_never_both_send(
+    sites: Sites, receivers: dict[str, Receiver], pages_a: Path, tmp_path: Path
+) -> None:
+    bare = pages_remote(pages_a, tmp_path)
+    pages.deploy_git(sites.b, str(bare))  # not notified yet: the first run below does
+    settings = pipeline.settings(sites.repo / "mkdocs.yml").settings
+    assert settings is not None
+    env = env_for(receivers)
+    inner: list[notify_run.Report] = []
+
+    def post_then_race(*args, **kwargs) -> channels.Answer:
+        if not inner:  # a second run starts while the first is sending
+            inner.append(branch.notify(str(bare), "gh-pages", settings, env))
+            # ... and a third one, much later, takes the claim over as stale and saves.
+            late = notify_run.Senders(post=lambda *a, **k: channels.Answer(False, "HTTP 503"))
+            inner.append(
+                branch.notify(str(bare), "gh-pages", settings, env, senders=late, now=lambda: 1e12)
+            )
+        return channels.post(*args, **kwargs)
+
+    first = branch.notify(
+        str(bare), "gh-pages", settings, env, senders=notify_run.Senders(post=post_then_race)
+    )
+    assert inner[0].busy
+    assert not inner[0].deliveries
+    hooks = [d.channel for d in first.deliveries if d.channel.startswith("webhook:")]
+    assert hooks == ["webhook:supervision", "webhook:equipe"]
+    assert first.count(notify_run.SENT) == len(first.deliveries)
+    assert not first.unrecorded  # its save was refused, merged with the newer one, saved
+    assert [r["json"]["x_feed_id"] for r in receivers["statuspage"].accepted] == [NEW_ID]
+    assert sent_keys(bare, "webhook:supervision") == [NEW_ID]
+    assert sent_keys(bare, "webhook:equipe") == [NEW_ID]
+    again = branch.notify(str(bare), "gh-pages", settings, env)
+    assert not again.busy  # the late run released its claim: nothing left, nothing sent
+    assert again.deliveries == ()
+    assert len(receivers["statuspage"].accepted) == 1

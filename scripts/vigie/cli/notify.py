@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from vigie import pipeline
 from vigie.cli.common import print_problems
+from vigie.publish.notify import branch as notify_branch
 from vigie.publish.notify import run as notify_run
 from vigie.publish.notify import texts as say
 
@@ -35,6 +36,9 @@ def _channel_label(report: notify_run.Report, channel: str, settings: Settings) 
 
 def print_report(report: notify_run.Report, target: Path, settings: Settings, *, dry: bool) -> int:
     """Print what a run did (or, `dry`, what is due); 1 when something could not be sent."""
+    if report.live is None and report.unrecorded:  # git could not read the branches
+        print(say.GIT_FAILED.format(reason=report.unrecorded), file=sys.stderr)
+        return 1
     if report.live is None:
         print(say.NO_LIVE.format(path=target))
         return 0
@@ -64,32 +68,77 @@ def print_report(report: notify_run.Report, target: Path, settings: Settings, *,
     failed = report.count(notify_run.FAILED)
     if failed:
         print(say.SUMMARY_FAILED.format(count=failed, path=target), file=sys.stderr)
-        return 1
-    return 0
+    if report.unrecorded:
+        print(say.UNRECORDED.format(reason=report.unrecorded), file=sys.stderr)
+    return 1 if failed or report.unrecorded else 0
 
 
-def notify(config_file: Path, target: Path, *, dry_run: bool) -> int:
-    """`vigie notify <dossier> [--dry-run]`: send (or show) what is due."""
+def _run(
+    config_file: Path,
+    target: Path | str,
+    branch: str | None,
+    *,
+    dry_run: bool = False,
+    send: bool = True,
+    previous: str | None = None,
+) -> tuple[notify_run.Report, Settings] | None:
     settings = _settings(config_file)
     if settings is None:
+        return None
+    if branch is None:  # a deploy folder
+        options = {"dry_run": dry_run, "send": send, "previous": previous}
+        return notify_run.notify(Path(target).resolve(), settings, os.environ, **options), settings
+    report = notify_branch.notify(
+        str(target),
+        branch,
+        settings,
+        os.environ,
+        dry_run=dry_run,
+        send=send,
+        previous=previous,
+        identity_root=config_file.parent,
+    )
+    return report, settings
+
+
+def _where(target: Path | str, branch: str | None) -> str:
+    return f"{target} --branch {branch}" if branch else str(target)
+
+
+def notify(
+    config_file: Path, target: Path | str, *, dry_run: bool, branch: str | None = None
+) -> int:
+    """`vigie notify <dossier> [--dry-run]` (`<dépôt> --branch <b>`: a Pages branch): send,
+    or show, what is due."""
+    done = _run(config_file, target, branch, dry_run=dry_run)
+    if done is None:
         return 1
-    report = notify_run.notify(target.resolve(), settings, os.environ, dry_run=dry_run)
-    return print_report(report, target, settings, dry=dry_run)
+    report, settings = done
+    return print_report(report, Path(_where(target, branch)), settings, dry=dry_run)
 
 
-def after_deploy(config_file: Path, target: Path, previous: str | None, *, send: bool) -> None:
-    """Run by `vigie deploy dir` once the new release is live: never fails the deploy."""
-    settings = _settings(config_file)
-    if settings is None:
+def after_deploy(
+    config_file: Path,
+    target: Path | str,
+    previous: str | None,
+    *,
+    send: bool,
+    branch: str | None = None,
+) -> None:
+    """Run by `vigie deploy dir` (or `git`, with `branch`) once the new release is live:
+    never fails the deploy."""
+    done = _run(config_file, target, branch, send=send, previous=previous)
+    if done is None:
         return
-    report = notify_run.notify(target.resolve(), settings, os.environ, send=send, previous=previous)
+    report, settings = done
+    where = Path(_where(target, branch))
     if not send:
         due = report.count(notify_run.DUE)
         if due:
-            print(say.SKIPPED.format(count=due, path=target))
+            print(say.SKIPPED.format(count=due, path=where))
         return
     if report.configured:
-        print_report(report, target, settings, dry=False)
+        print_report(report, where, settings, dry=False)
 
 
 def pending(config_file: Path, target: Path) -> None:
@@ -119,11 +168,21 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "notify", help="prévenir les abonnés (WebSub, webhooks, courriel) de ce qui est nouveau"
     )
-    parser.add_argument("path", type=Path, help="dossier de déploiement (ex. /srv/statut)")
+    parser.add_argument(
+        "path",
+        help="dossier de déploiement (ex. /srv/statut), ou dépôt git avec --branch (ex. origin)",
+    )
+    parser.add_argument(
+        "--branch",
+        default=None,
+        help="branche Pages du dépôt git (vigie deploy git) : son historique des envois est "
+        "sur la branche <branche>-notifications",
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help="montrer ce qui serait envoyé, sans rien envoyer"
     )
 
 
 def run(args: argparse.Namespace, config_file: Path) -> int:
-    return notify(config_file, args.path, dry_run=args.dry_run)
+    target = args.path if args.branch else Path(args.path)
+    return notify(config_file, target, dry_run=args.dry_run, branch=args.branch)

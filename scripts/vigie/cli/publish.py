@@ -104,8 +104,17 @@ def list_releases(target: Path) -> int:
     return 0
 
 
-def deploy_git(site_dir: Path, remote: str, branch: str, cname: str | None, root: Path) -> int:
-    """Publish the built site as one commit on a Pages branch."""
+def deploy_git(
+    site_dir: Path,
+    remote: str,
+    branch: str,
+    cname: str | None,
+    root: Path,
+    config_file: Path | None = None,
+    notify: bool = True,
+) -> int:
+    """Publish the built site as one commit on a Pages branch, then tell the subscribers
+    (with `config_file`; the outbox is on the branch `<branch>-notifications`)."""
     try:
         done = deploy.deploy_git(site_dir.resolve(), remote, branch, cname, root)
     except deploy.DeployError as error:
@@ -118,6 +127,8 @@ def deploy_git(site_dir: Path, remote: str, branch: str, cname: str | None, root
                 branch=branch, remote=remote, commit=done.commit[:12], message=done.message
             )
         )
+    if config_file is not None:  # even unchanged: what failed last time is due again
+        notify_commands.after_deploy(config_file, remote, done.previous, send=notify, branch=branch)
     return 0
 
 
@@ -167,6 +178,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     into_git.add_argument("--branch", default="gh-pages", help="branche (défaut : gh-pages)")
     into_git.add_argument("--cname", default=None, help="nom de domaine du site (fichier CNAME)")
     into_git.add_argument("-d", "--site-dir", type=Path, default=None, help=site_help)
+    into_git.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="ne prévenir aucun abonné cette fois (ce qui est dû reste en attente)",
+    )
     rollback_parser = commands.add_parser("rollback", help="remettre en ligne une version déployée")
     rollback_parser.add_argument("path", help="dossier de déploiement, ou s3://<seau>[/<préfixe>]")
     s3_commands.add_endpoint_options(rollback_parser)
@@ -206,7 +222,15 @@ def run(args: argparse.Namespace, config_file: Path) -> int:
             return s3_commands.deploy(
                 site_dir, args.location, args.endpoint_url, args.region, args.keep
             )
-        return deploy_git(site_dir, args.remote, args.branch, args.cname, config_file.parent)
+        return deploy_git(
+            site_dir,
+            args.remote,
+            args.branch,
+            args.cname,
+            config_file.parent,
+            config_file,
+            notify=not args.no_notify,
+        )
     on_s3 = str(getattr(args, "path", "")).startswith("s3://")
     if args.command == "cdn-headers":
         return s3_commands.cdn_headers(site_dir or config_file.parent / "site", args.cdn, args.name)

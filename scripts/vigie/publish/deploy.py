@@ -90,6 +90,7 @@ class Published:
 
     commit: str | None
     message: str
+    previous: str | None = None  # the branch's tip before, if any
 
 
 # --- Releases ---------------------------------------------------------------------------------
@@ -448,8 +449,8 @@ def deploy_git(
         _git(["add", "--all", "--force", "."], env, "add")
         new_tree = _git(["write-tree"], env, "write-tree")
         if parent and _git(["rev-parse", f"{parent}^{{tree}}"], env, "rev-parse") == new_tree:
-            return Published(None, message)
+            return Published(None, message, parent)
         parents = ["-p", parent] if parent else []
         commit = _git(["commit-tree", new_tree, *parents, "-m", message], env, "commit-tree")
         _git(["push", "--quiet", remote, f"{commit}:{ref}"], env, f"push {remote} {branch}")
-    return Published(commit, message)
+    return Published(commit, message, parent)

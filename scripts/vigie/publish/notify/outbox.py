@@ -108,6 +108,22 @@ def mark_failed(outbox: Outbox, channel: str, key: str, reason: str) -> Outbox:
     return Outbox({**outbox.channels, channel: updated})
 
 
+def merge(newer: Outbox, ours: Outbox) -> Outbox:
+    """`newer` (saved by another run meanwhile) with what `ours` sent or tried: a `sent`
+    record always wins, so nothing either run sent is ever due again."""
+    merged = dict(newer.channels)
+    for name, record in ours.channels.items():
+        theirs = merged.get(name)
+        if theirs is None:
+            merged[name] = record
+            continue
+        sent = {**record.sent, **theirs.sent}
+        failed = {**theirs.failed, **record.failed}
+        failed = {k: v for k, v in failed.items() if k not in sent}
+        merged[name] = replace(theirs, sent=sent, failed=failed)
+    return Outbox(merged)
+
+
 def to_json(outbox: Outbox) -> bytes:
     """The outbox file's bytes."""
     channels: dict[str, Any] = {}

@@ -56,6 +56,7 @@ class Report:
     deliveries: tuple[Delivery, ...] = ()
     configured: bool = True
     busy: bool = False
+    unrecorded: str = ""  # why the outbox could not be saved after sending (git target)
 
     def count(self, outcome: str) -> int:
         return sum(1 for d in self.deliveries if d.outcome == outcome)
@@ -157,16 +158,64 @@ def _run(
     send: bool,
     senders: Senders,
 ) -> Report:
-    box = outbox.load(target) or outbox.Outbox()
-    baseline = None
-    if any(route.id not in box.channels for route in configured):
-        baseline = _baseline(target, live, previous)
-    known = [u.feed_id for u in baseline.updates] if baseline else []
-    known_feeds = baseline.feeds if baseline else {}
-    for route in configured:
-        box = outbox.begin(box, route.id, live, known, known_feeds if route.hub else None)
+    box = start(
+        outbox.load(target) or outbox.Outbox(),
+        configured,
+        live,
+        lambda: _baseline(target, live, previous),
+    )
     if not dry_run:
         outbox.save(target, box)
+
+    def save(box: outbox.Outbox) -> None:
+        outbox.save(target, box)
+
+    _, deliveries = deliver(
+        box,
+        configured,
+        live,
+        release,
+        settings,
+        environ,
+        dry_run=dry_run,
+        send=send,
+        senders=senders,
+        save=save,
+    )
+    return Report(live, deliveries)
+
+
+def start(
+    box: outbox.Outbox,
+    configured: tuple[Route, ...],
+    live: str,
+    baseline: Callable[[], Release | None],
+) -> outbox.Outbox:
+    """`box` with every new channel begun at `live`: what `baseline` showed is never sent."""
+    before = None
+    if any(route.id not in box.channels for route in configured):
+        before = baseline()
+    known = [u.feed_id for u in before.updates] if before else []
+    known_feeds = before.feeds if before else {}
+    for route in configured:
+        box = outbox.begin(box, route.id, live, known, known_feeds if route.hub else None)
+    return box
+
+
+def deliver(
+    box: outbox.Outbox,
+    configured: tuple[Route, ...],
+    live: str,
+    release: Release,
+    settings: Settings,
+    environ: Mapping[str, str],
+    *,
+    dry_run: bool,
+    send: bool,
+    senders: Senders,
+    save: Callable[[outbox.Outbox], None],
+) -> tuple[outbox.Outbox, tuple[Delivery, ...]]:
+    """Send what each channel is due from `release`; `save` the outbox after each outcome."""
     deliveries: list[Delivery] = []
     started = senders.clock()
     by_id = {u.feed_id: u for u in release.updates}
@@ -193,8 +242,8 @@ def _run(
                 deliveries.append(Delivery(route.id, key, what, FAILED, answer.reason))
                 if answer.down:
                     down = answer.reason
-            outbox.save(target, box)  # after each: a run killed now sends nothing twice
-    return Report(live, tuple(deliveries))
+            save(box)  # after each: a run killed now sends nothing twice
+    return box, tuple(deliveries)
 
 
 def _due(box: outbox.Outbox, route: Route, release: Release) -> list[tuple[str, str]]:

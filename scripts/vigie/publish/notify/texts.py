@@ -32,7 +32,15 @@ FEED_CHANGED = "flux modifié {path}"
 CHANNEL_WEBHOOK = "webhook {id}"
 CHANNEL_HUB = "hub WebSub {hub}"
 CHANNEL_MAIL = "courriel"
-GIT_NOT_NOTIFIED = (
-    "Abonnés : les envois (WebSub, webhooks, courriel) se font depuis un dossier de "
-    "déploiement (vigie deploy dir) ; pour une branche Pages, aucun envoi n'est fait."
+OUTBOX_COMMIT = "Vigie : historique des envois aux abonnés"
+OUTBOX_COMMIT_CLAIM = "Vigie : envoi aux abonnés en cours"
+OUTBOX_NOT_SAVED = (
+    "l'historique des envois n'a pas pu être enregistré sur la branche {branch} (envoi "
+    "refusé par le dépôt) : ce qui vient de partir pourrait repartir au prochain "
+    "déploiement, avec le même identifiant d'envoi"
 )
+GIT_FAILED = (
+    "Abonnés : impossible de lire ou d'écrire l'historique des envois dans le dépôt git "
+    "({reason}) ; rien n'est envoyé, ce qui est dû partira au prochain déploiement."
+)
+UNRECORDED = "Abonnés : {reason}."
