@@ -28,7 +28,7 @@ from notify_servers import (
 )
 from vigie import pipeline
 from vigie.publish import deploy as pages
-from vigie.publish.notify import branch, channels, outbox
+from vigie.publish.notify import branch, channels, outbox, released
 from vigie.publish.notify import run as notify_run
 
 if TYPE_CHECKING:
@@ -189,18 +189,73 @@ def test_a_new_target_sends_everything_public_and_no_notify_keeps_it_pending(
     env = env_for(receivers)
     done = deploy(sites, sites.a, target, env, "--no-notify")
     assert done.returncode == 0, done.stderr
-    assert "Abonnés non prévenus (--no-notify) : 33 envoi(s) en attente" in done.stdout
+    due = 33 + len(status_changes(sites.a))  # and a component update per status change
+    assert f"Abonnés non prévenus (--no-notify) : {due} envoi(s) en attente" in done.stdout
     assert receivers["statuspage"].accepted == []
     sent = run_vigie(sites.repo, "notify", str(target), env=env)
     assert sent.returncode == 0, sent.stderr
-    ids = [r["json"]["x_update_id"] for r in receivers["statuspage"].accepted]
+    by_event: dict[str, list[dict]] = {channels.EVENT: [], channels.COMPONENT_EVENT: []}
+    for record in receivers["statuspage"].accepted:
+        assert record["signed"]
+        by_event[record["headers"]["X-Vigie-Event"]].append(record)
+    ids = [r["json"]["x_update_id"] for r in by_event[channels.EVENT]]
     assert len(ids) == 7
+    assert_component_updates(sites, by_event[channels.COMPONENT_EVENT])
+    again = run_vigie(sites.repo, "notify", str(target), env=env)
+    assert "Abonnés : rien de nouveau à annoncer" in again.stdout
+    assert len(receivers["statuspage"].accepted) == len(ids) + len(by_event["component.update"])
     assert len(set(ids)) == 7
     assert ids[0] == "2024-02-05T1800-premiere-information"
     assert len(receivers["teams"].accepted) == 4  # the data breach's four updates
     card = receivers["teams"].accepted[0]["json"]["attachments"][0]["content"]
     assert card["type"] == "AdaptiveCard"
     assert card["actions"][0]["title"] == "Lire la mise à jour"
+
+
+def status_changes(site: Path) -> list[tuple[str, str, str, str]]:
+    """(update, service, old, new) of each status change the built API lists."""
+    api = json.loads((site / "api/v2/incidents.json").read_bytes())
+    return [
+        (u["id"], a["code"], a["old_status"], a["new_status"])
+        for i in api["incidents"]
+        for u in i["incident_updates"]
+        for a in u["affected_components"]
+        if a["old_status"] != a["new_status"]
+    ]
+
+
+def assert_component_updates(sites: Sites, received: list[dict]) -> None:
+    """Each status change of a service in the built API went once, as Statuspage's body."""
+    components = {
+        c["id"]: c
+        for c in json.loads((sites.a / "api/v2/components.json").read_bytes())["components"]
+    }
+    expected = status_changes(sites.a)
+    got = []
+    for record in received:
+        body = record["json"]
+        change = body["component_update"]
+        assert set(body) >= {"meta", "page", "component_update", "component"}
+        assert "incident" not in body
+        assert set(change) == {"created_at", "new_status", "old_status", "id", "component_id"}
+        assert change["component_id"] in components
+        assert body["component"]["id"] == change["component_id"]
+        assert body["component"]["name"] == components[change["component_id"]]["name"]
+        assert body["component"]["status"] == change["new_status"]
+        assert body["page"]["id"]
+        key = f"{body['x_feed_id']}#component:{change['component_id']}"
+        delivery = outbox.delivery_id("webhook:supervision", key)
+        assert record["headers"]["X-Vigie-Delivery"] == delivery
+        got.append(
+            (
+                body["x_update_id"],
+                change["component_id"],
+                change["old_status"],
+                change["new_status"],
+            )
+        )
+    assert sorted(got) == sorted(expected)
+    assert len(got) == len(set(got)) >= 2
 
 
 def test_the_outbox_is_written_whole(tmp_path: Path) -> None:
@@ -387,3 +442,28 @@ def test_two_runs_at_once_on_a_pages_branch_never_both_send(
     assert not again.busy  # the late run released its claim: nothing left, nothing sent
     assert again.deliveries == ()
     assert len(receivers["statuspage"].accepted) == 1
+
+
+def test_a_component_update_goes_with_its_update_or_after_it_failed_never_for_old_ones(
+    sites: Sites,
+) -> None:
+    release = released.read(sites.a)
+    settings = pipeline.settings(sites.repo / "mkdocs.yml").settings
+    assert settings is not None
+    (route,) = [r for r in notify_run.routes(settings) if r.id == "webhook:supervision"]
+    update = next(u for u in release.updates if u.changes)
+    key = channels.component_key(update, update.changes[0])
+    box = outbox.begin(outbox.Outbox(), route.id, "r1")
+    due = [k for k, _ in notify_run._due(box, route, release)]
+    assert due.index(key) == due.index(update.feed_id) + 1  # right after its incident event
+    # The update sent before component updates existed: its old status change never goes.
+    box = outbox.mark_sent(box, route.id, update.feed_id, outbox.Sent("t", "r1", "d"))
+    assert key not in [k for k, _ in notify_run._due(box, route, release)]
+    # ... but one that was tried and failed goes at the next run, and only once.
+    box = outbox.mark_failed(box, route.id, key, "HTTP 500")
+    assert key in [k for k, _ in notify_run._due(box, route, release)]
+    box = outbox.mark_sent(box, route.id, key, outbox.Sent("t", "r1", "d"))
+    assert key not in [k for k, _ in notify_run._due(box, route, release)]
+    (slack,) = [r for r in notify_run.routes(settings) if r.id == "webhook:equipe"]
+    box = outbox.begin(box, slack.id, "r1")
+    assert not any("#component:" in k for k, _ in notify_run._due(box, slack, release))

@@ -23,12 +23,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from vigie.model import Webhook
-    from vigie.publish.notify.released import ReleasedUpdate
+    from vigie.publish.notify.released import ComponentChange, ReleasedUpdate
 
 SIGNATURE_HEADER = "X-Vigie-Signature"
 DELIVERY_HEADER = "X-Vigie-Delivery"
 EVENT_HEADER = "X-Vigie-Event"
 EVENT = "incident.update"
+COMPONENT_EVENT = "component.update"
+COMPONENT_KEY = "{feed_id}#component:{component_id}"
 ATTEMPTS = 3
 BACKOFF = 1.0  # at most, seconds before the second try; doubled before each next one
 SUMMARY_LENGTH = 200  # about two lines in a chat window
@@ -83,6 +85,34 @@ def statuspage_body(update: ReleasedUpdate, page: Mapping[str, Any]) -> dict[str
         "x_update_id": update.slug,
         "x_feed_id": update.feed_id,
     }
+
+
+def component_key(update: ReleasedUpdate, change: ComponentChange) -> str:
+    """The outbox key of the component update `change` of `update`: stable, never reused."""
+    return COMPONENT_KEY.format(feed_id=update.feed_id, component_id=change.component_id)
+
+
+def component_update_body(
+    update: ReleasedUpdate,
+    change: ComponentChange,
+    component: Mapping[str, Any],
+    page: Mapping[str, Any],
+) -> dict[str, Any]:
+    """A component webhook as Atlassian Statuspage sends it: meta, page, `component_update`
+    (old and new status) and `component` as it is after the change."""
+    document = statuspage_body(update, page)
+    del document["incident"]
+    after = dict(component) or {"id": change.component_id, "name": change.component_id}
+    after |= {"status": change.new_status, "updated_at": change.created_at}
+    document["component_update"] = {
+        "created_at": change.created_at,
+        "new_status": change.new_status,
+        "old_status": change.old_status,
+        "id": f"{update.incident_id}/{update.slug}/{change.component_id}",
+        "component_id": change.component_id,
+    }
+    document["component"] = after
+    return document
 
 
 def _slack_escape(text: str) -> str:
@@ -142,6 +172,11 @@ def webhook_body(
         document = teams_body(update, organisation)
     else:
         document = statuspage_body(update, page)
+    return json_bytes(document)
+
+
+def json_bytes(document: Mapping[str, Any]) -> bytes:
+    """The bytes of a webhook body."""
     return json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
 
 
@@ -150,13 +185,13 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def webhook_headers(body: bytes, delivery: str, secret: str) -> dict[str, str]:
+def webhook_headers(body: bytes, delivery: str, secret: str, event: str = EVENT) -> dict[str, str]:
     """The headers of a webhook delivery (signed when the endpoint has a secret)."""
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": f"Vigie/{__version__}",
         DELIVERY_HEADER: delivery,
-        EVENT_HEADER: EVENT,
+        EVENT_HEADER: event,
     }
     if secret:
         headers[SIGNATURE_HEADER] = signature(secret, body)

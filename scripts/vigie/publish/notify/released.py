@@ -26,6 +26,16 @@ FEED_NAMES = (urls.RSS_FILE, urls.ATOM_FILE, urls.JSON_FEED_FILE)
 
 
 @dataclass(frozen=True)
+class ComponentChange:
+    """A service whose status an update changed, as the API's `affected_components` says."""
+
+    component_id: str
+    old_status: str
+    new_status: str
+    created_at: str  # the update's `created_at` in the API
+
+
+@dataclass(frozen=True)
 class ReleasedUpdate:
     """One published update as the release shows it, with what every channel needs."""
 
@@ -43,6 +53,7 @@ class ReleasedUpdate:
     components: tuple[str, ...]  # the services the notice cites
     register: bool = False  # the notice shows « Messages officiels envoyés » (a breach, or sent)
     incident: dict[str, Any] = field(default_factory=dict, compare=False)  # Statuspage shape
+    changes: tuple[ComponentChange, ...] = ()  # services whose status it changed
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class Release:
     updates: tuple[ReleasedUpdate, ...]  # oldest first
     feeds: dict[str, str]  # feed path -> SHA-256
     page: dict[str, Any]  # Statuspage `page` + `status`, for webhook bodies
+    components: dict[str, dict[str, Any]] = field(default_factory=dict)  # API, by id
 
 
 def _json(path: Path) -> Any:
@@ -120,6 +132,7 @@ def read(release_dir: Path) -> Release:
                     register=notice.get("kind") == "data-breach"
                     or bool(notice.get("communications")),
                     incident=shaped,
+                    changes=_changes(from_api, update["date"]),
                 )
             )
     updates.sort(key=lambda u: (datetime.fromisoformat(u.date), u.incident_id, u.slug))
@@ -130,4 +143,16 @@ def read(release_dir: Path) -> Release:
         if f["path"].rsplit("/", 1)[-1] in FEED_NAMES
     }
     page = {"page": summary.get("page", {}), "status": summary.get("status", {})}
-    return Release(tuple(updates), dict(sorted(feeds.items())), page)
+    listed = (_json(release_dir / urls.API_COMPONENTS) or {}).get("components", [])
+    components = {str(c["id"]): c for c in listed if c.get("id")}
+    return Release(tuple(updates), dict(sorted(feeds.items())), page, components)
+
+
+def _changes(api_update: dict[str, Any], date: str) -> tuple[ComponentChange, ...]:
+    """The services whose status `api_update` changed (old and new status differ)."""
+    created = str(api_update.get("created_at") or date)
+    return tuple(
+        ComponentChange(str(a["code"]), str(a.get("old_status")), str(a["new_status"]), created)
+        for a in api_update.get("affected_components") or ()
+        if a.get("code") and a.get("new_status") and a.get("old_status") != a.get("new_status")
+    )

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from vigie.model import Mail, Settings, Webhook
-    from vigie.publish.notify.released import Release, ReleasedUpdate
+    from vigie.publish.notify.released import ComponentChange, Release, ReleasedUpdate
 
 DEADLINE = 120.0  # seconds for a whole run, whatever the number of channels
 SENT, FAILED, DUE = "sent", "failed", "due"
@@ -219,6 +219,7 @@ def deliver(
     deliveries: list[Delivery] = []
     started = senders.clock()
     by_id = {u.feed_id: u for u in release.updates}
+    by_id |= {channels.component_key(u, c): u for u in release.updates for c in u.changes}
     for route in configured:
         due = _due(box, route, release)
         record = box.channels[route.id]
@@ -254,9 +255,30 @@ def _due(box: outbox.Outbox, route: Route, release: Release) -> list[tuple[str, 
     limits = route.webhook or route.mail
     assert limits is not None
     chosen = [u for u in release.updates if channels.wanted(u, limits.components, limits.kinds)]
-    keys = outbox.due_updates(box, route.id, [u.feed_id for u in chosen])
-    labels = {u.feed_id: _update_label(u) for u in chosen}
-    return [(k, labels[k]) for k in keys]
+    keys = set(outbox.due_updates(box, route.id, [u.feed_id for u in chosen]))
+    record = box.channels[route.id]
+    due = []
+    for update in chosen:
+        if update.feed_id in keys:
+            due.append((update.feed_id, _update_label(update)))
+        elif update.feed_id not in record.sent:
+            continue  # skipped: public before the channel began
+        if not route.webhook or route.webhook.format != "statuspage":
+            continue
+        for change in update.changes:  # with its update, or after it when it failed
+            key = channels.component_key(update, change)
+            if key not in record.sent and (update.feed_id in keys or key in record.failed):
+                due.append((key, _change_label(update, change)))
+    return due
+
+
+def _change_label(update: ReleasedUpdate, change: ComponentChange) -> str:
+    return say.COMPONENT_CHANGED.format(
+        component=change.component_id,
+        old=change.old_status,
+        new=change.new_status,
+        update=_update_label(update),
+    )
 
 
 def _send(
@@ -282,8 +304,16 @@ def _send(
         if missing or not hook.url_env:
             reason = say.ENV_MISSING.format(name=missing[0] if missing else "url_env")
             return channels.Answer(False, reason, down=True), outbox.Sent("", "", "")
-        body = channels.webhook_body(hook, update, release.page, settings.organisation)
-        headers = channels.webhook_headers(body, delivery, environ.get(hook.secret_env, ""))
+        change = next((c for c in update.changes if channels.component_key(update, c) == key), None)
+        event, body = channels.EVENT, b""
+        if change is None:
+            body = channels.webhook_body(hook, update, release.page, settings.organisation)
+        else:  # a Statuspage component update
+            component = release.components.get(change.component_id, {})
+            document = channels.component_update_body(update, change, component, release.page)
+            event, body = channels.COMPONENT_EVENT, channels.json_bytes(document)
+        secret = environ.get(hook.secret_env, "")
+        headers = channels.webhook_headers(body, delivery, secret, event)
         answer = senders.post(environ[hook.url_env], body, headers, timeout)
     else:
         answer = senders.mail(route.mail, update, settings, environ, delivery)
