@@ -26,6 +26,7 @@ import threading
 import time
 from contextlib import ExitStack
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
@@ -820,3 +821,45 @@ def test_a_site_served_under_a_sub_path_passes_a_crawl_of_every_internal_link(
     assert len([u for u in ids if "/versions/" in u]) == 7
     assert {f"{SUB_URL}feeds/rss.xml", f"{SUB_URL}api/v2/status.json"} <= seen
     assert len(seen) > 40
+
+
+def test_deploy_git_to_the_checkouts_remote_by_name_with_its_token_header(
+    builds: Builds, checkout: Path, tmp_path: Path
+) -> None:
+    """What the CI templates run: `vigie deploy git origin`, `origin` being the checkout's
+    remote, and the token the HTTP header actions/checkout leaves in the checkout's config."""
+    bare = tmp_path / "pages.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(bare)], check=True)
+    subprocess.run(["git", "-C", str(checkout), "remote", "remove", "origin"], check=False)
+    git(checkout, "remote", "add", "origin", str(bare))
+    done = run_vigie(checkout, "deploy", "git", "origin", "-d", str(builds.a), env=GIT_IDENTITY)
+    assert done.returncode == 0, done.stderr
+    assert bare_git(bare, "log", "--format=%s", "gh-pages") == deploy.pages_message(builds.a)
+
+    seen: list[str | None] = []
+
+    class Refusing(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            seen.append(self.headers.get("Authorization"))
+            self.send_response(403)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Refusing)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        git(checkout, "config", f"http.{url}.extraheader", "AUTHORIZATION: basic dG9rZW4=")
+        git(checkout, "remote", "set-url", "origin", f"{url}pages.git")
+        refused = run_vigie(
+            checkout, "deploy", "git", "origin", "-d", str(builds.a), env=GIT_IDENTITY
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    assert seen
+    assert seen[0] == "basic dG9rZW4="

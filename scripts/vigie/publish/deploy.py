@@ -387,8 +387,43 @@ def _config_value(root: Path, key: str) -> str:
     return result.stdout.strip()
 
 
+def checkout_remote(root: Path, remote: str) -> str:
+    """`remote` as git reads it from the checkout at `root`: a remote's name (`origin`, what
+    the CI templates pass) is its URL there, since the work happens in another repository."""
+    if "/" in remote or ":" in remote:
+        return remote
+    result = subprocess.run(
+        ["git", "-C", str(root), "remote", "get-url", remote],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else remote
+
+
+def _checkout_headers(root: Path) -> dict[str, str]:
+    """The checkout's HTTP headers (`http.<url>.extraheader`: where actions/checkout keeps
+    the token), for the other repository, as git config in the environment: never in the
+    command line, which any process of the machine can read."""
+    result = subprocess.run(
+        ["git", "-C", str(root), "config", "--get-regexp", r"^http\..*extraheader$"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    pairs = [line.split(" ", 1) for line in result.stdout.splitlines() if " " in line]
+    start = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
+    env = {}
+    for index, (key, value) in enumerate(pairs, start):
+        env[f"GIT_CONFIG_KEY_{index}"], env[f"GIT_CONFIG_VALUE_{index}"] = key, value
+    if pairs:
+        env["GIT_CONFIG_COUNT"] = str(start + len(pairs))
+    return env
+
+
 def _git_env(work: Path, tree: Path, identity_root: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in _REPOSITORY_VARIABLES}
+    env.update(_checkout_headers(identity_root))
     env.update(
         {
             "GIT_DIR": str(work / "pages.git"),
@@ -431,6 +466,7 @@ def deploy_git(
     _check_built(site_dir)
     message = pages_message(site_dir)
     ref = f"refs/heads/{branch}"
+    remote = checkout_remote(identity_root or Path.cwd(), remote)
     with tempfile.TemporaryDirectory(prefix="vigie-pages-") as temporary:
         work = Path(temporary)
         tree = work / "tree"

@@ -164,6 +164,7 @@ def notify(
     configured = notify_run.routes(settings)
     if not configured:  # no git work at all for a site that tells nobody
         return notify_run.Report("", configured=False)
+    remote = deploy.checkout_remote(identity_root or Path.cwd(), remote)
     with tempfile.TemporaryDirectory(prefix="vigie-notify-") as temporary:
         work = Path(temporary)
         env = deploy._git_env(work, work / "tree", identity_root or Path.cwd())
