@@ -5,11 +5,11 @@ over HTTP (the site's `site_url`), flask-websub's hub (its Celery tasks run eage
 broker, no worker) and flask-websub's subscriber, which discovers the hub in the feed,
 subscribes, answers the hub's challenge and records what the hub sends it.
 
-Two things stand between Vigie and this hub, both of flask-websub's own making, so both
-are bridged here and not in Vigie:
+Two things stand between Vigie and this hub; both are bridged here, not in Vigie (see
+docs/abonnes.md, « WebSub »):
 
 - its publish endpoint reads the feed's address from `hub.topic`; Vigie's ping names it
-  `hub.url`, as PubSubHubbub 0.4 and the public hubs do (WebSub leaves publishing to the
+  `hub.url`, as PubSubHubbub 0.4 and most hubs do (WebSub leaves publishing to the
   hub). `PublishAsTopic` copies `hub.url` to `hub.topic` on the way in, and records the
   pings as sent.
 - it forwards a feed only if the HTTP response has `Link` headers `rel="hub"` and
