@@ -5,18 +5,13 @@ over HTTP (the site's `site_url`), flask-websub's hub (its Celery tasks run eage
 broker, no worker) and flask-websub's subscriber, which discovers the hub in the feed,
 subscribes, answers the hub's challenge and records what the hub sends it.
 
-Two things stand between Vigie and this hub; both are bridged here, not in Vigie (see
-docs/abonnes.md, « WebSub »):
-
-- its publish endpoint reads the feed's address from `hub.topic`; Vigie's ping names it
-  `hub.url`, as PubSubHubbub 0.4 and most hubs do (WebSub leaves publishing to the
-  hub). `PublishAsTopic` copies `hub.url` to `hub.topic` on the way in, and records the
-  pings as sent.
-- it forwards a feed only if the HTTP response has `Link` headers `rel="hub"` and
-  `rel="self"` (WebSub 4 says a publisher's response MUST have them; Vigie's feeds name
-  both inside, which WebSub lets a subscriber fall back to, but neither `_headers` nor the
-  nginx rules send them). This host sends the links each feed itself names, and the
-  Content-Type of Vigie's hosting rules.
+Vigie's ping names the feed both as `hub.url` (PubSubHubbub 0.4, most public hubs) and as
+`hub.topic` (what this hub reads): it is taken as sent. One thing is bridged here, not in
+Vigie (see docs/abonnes.md, « WebSub »): this hub forwards a feed only if the HTTP
+response has `Link` headers `rel="hub"` and `rel="self"` (WebSub 4 says a publisher's
+response MUST have them; Vigie's feeds name both inside, which WebSub lets a subscriber
+fall back to, but neither `_headers` nor the nginx rules send them). This host sends the
+links each feed itself names, and the Content-Type of Vigie's hosting rules.
 """
 
 from __future__ import annotations
@@ -48,7 +43,7 @@ from werkzeug.serving import make_server
 from conftest import copy_repo, run_vigie
 from notify_servers import NEW_SLUG, NEW_UPDATE, wait_until
 from vigie.publish import hosting
-from vigie.publish.notify import outbox
+from vigie.publish.notify import channels, outbox
 
 if TYPE_CHECKING:
     import os
@@ -120,7 +115,7 @@ def start_host(current: Path) -> ThreadingHTTPServer:
 
 @dataclass
 class PublishAsTopic:
-    """WSGI: a publish ping's `hub.url` also as `hub.topic`, which flask-websub reads."""
+    """WSGI: the hub, recording each publish ping's feed (`hub.topic`) as Vigie sent it."""
 
     app: Any
     pings: list[str] = field(default_factory=list)
@@ -130,11 +125,7 @@ class PublishAsTopic:
             body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
             form = urllib.parse.parse_qs(body.decode())
             if form.get("hub.mode") == ["publish"]:
-                self.pings += form.get("hub.url", [])
-                if "hub.topic" not in form and len(form.get("hub.url", [])) == 1:
-                    body += (
-                        b"&" + urllib.parse.urlencode({"hub.topic": form["hub.url"][0]}).encode()
-                    )
+                self.pings += form.get("hub.topic", [])
             environ["wsgi.input"] = io.BytesIO(body)
             environ["CONTENT_LENGTH"] = str(len(body))
         return self.app(environ, start_response)
@@ -299,16 +290,19 @@ def test_after_deploy_the_hub_sends_the_subscriber_the_new_feed(world: World) ->
     assert set(ids) >= set(entry_ids((world.a / SITE_FEED).read_bytes()))
 
 
-def test_flask_websub_reads_hub_topic_not_hub_url(tmp_path: Path) -> None:
-    """Why `PublishAsTopic` exists: without it this hub refuses Vigie's ping (and the
-    public hubs' usual form). If a later flask-websub accepts `hub.url`, drop the shim."""
+def test_the_ping_as_vigie_sends_it_is_taken_by_a_hub_reading_hub_topic(tmp_path: Path) -> None:
+    """flask-websub reads `hub.topic` and refuses a ping with `hub.url` alone (the form of
+    PubSubHubbub 0.4 hubs): Vigie's form names the feed both ways, and this hub takes it."""
     celery = Celery("vigie-test-websub-bare", broker="memory://")
     celery.conf.task_always_eager = True
     app = Flask("vigie-test-websub-bare")
     app.config["PUBLISH_SUPPORTED"] = True
     hub = Hub(SQLite3HubStorage(str(tmp_path / "hub.sqlite3")), celery)
     app.register_blueprint(hub.build_blueprint(url_prefix="/hub"))
-    form = {"hub.mode": "publish", "hub.url": "http://127.0.0.1:9/feeds/atom.xml"}
-    answer = app.test_client().post("/hub", data=form)
-    assert answer.status_code == 400
-    assert b"hub.topic" in answer.data
+    feed = "http://127.0.0.1:9/feeds/atom.xml"
+    refused = app.test_client().post("/hub", data={"hub.mode": "publish", "hub.url": feed})
+    assert refused.status_code == 400
+    assert b"hub.topic" in refused.data
+    taken = app.test_client().post("/hub", data=channels.websub_form(feed))
+    assert taken.status_code < 300, taken.data
+    assert channels.websub_form(feed)["hub.url"] == feed

@@ -236,9 +236,15 @@ def post(
     return answer
 
 
+def websub_form(feed_url: str) -> dict[str, str]:
+    """The publish ping: WebSub leaves its form to each hub. PubSubHubbub 0.4 hubs read
+    `hub.url`, others (flask-websub, websub.rocks) `hub.topic`: both name the feed."""
+    return {"hub.mode": "publish", "hub.url": feed_url, "hub.topic": feed_url}
+
+
 def websub_ping(hub: str, feed_url: str, timeout: float) -> Answer:
     """Tell a WebSub hub that the feed at `feed_url` changed (`hub.mode=publish`)."""
-    body = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": feed_url}).encode()
+    body = urllib.parse.urlencode(websub_form(feed_url)).encode()
     headers = {
         "Content-Type": "application/x-www-form-urlencoded",
         "User-Agent": f"Vigie/{__version__}",
