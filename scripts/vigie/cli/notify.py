@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import argparse
 
     from vigie.model import Settings
+    from vigie.publish.bucket import Bucket
 
 COMMANDS = ("notify",)
 
@@ -34,7 +35,14 @@ def _channel_label(report: notify_run.Report, channel: str, settings: Settings) 
     return route.label if route else channel
 
 
-def print_report(report: notify_run.Report, target: Path, settings: Settings, *, dry: bool) -> int:
+def print_report(
+    report: notify_run.Report,
+    target: Path | str,
+    settings: Settings,
+    *,
+    dry: bool,
+    summary: str = say.SUMMARY_FAILED,
+) -> int:
     """Print what a run did (or, `dry`, what is due); 1 when something could not be sent."""
     if report.live is None and report.unrecorded:  # git could not read the branches
         print(say.GIT_FAILED.format(reason=report.unrecorded), file=sys.stderr)
@@ -67,7 +75,7 @@ def print_report(report: notify_run.Report, target: Path, settings: Settings, *,
             print(say.LINE_DUE.format(channel=channel, what=item.what))
     failed = report.count(notify_run.FAILED)
     if failed:
-        print(say.SUMMARY_FAILED.format(count=failed, path=target), file=sys.stderr)
+        print(summary.format(count=failed, path=target), file=sys.stderr)
     if report.unrecorded:
         print(say.UNRECORDED.format(reason=report.unrecorded), file=sys.stderr)
     return 1 if failed or report.unrecorded else 0
@@ -139,6 +147,40 @@ def after_deploy(
         return
     if report.configured:
         print_report(report, where, settings, dry=False)
+
+
+def after_deploy_s3(
+    config_file: Path,
+    bucket: Bucket,
+    site_dir: Path,
+    live: str,
+    previous: str | None,
+    *,
+    send: bool,
+) -> None:
+    """Run by `vigie deploy s3` once `version.json` is written: the outbox is in the bucket,
+    what was published is read from `site_dir`; never fails the deploy."""
+    from vigie.publish.deploy import DeployError
+    from vigie.publish.notify import bucket_outbox
+
+    settings = _settings(config_file)
+    if settings is None:
+        return
+    where = str(bucket.location)
+    try:
+        report = bucket_outbox.notify(
+            bucket, site_dir, live, previous, settings, os.environ, send=send
+        )
+    except DeployError as error:
+        print(say.BUCKET_FAILED.format(reason=error), file=sys.stderr)
+        return
+    if not send:
+        due = report.count(notify_run.DUE)
+        if due:
+            print(say.SKIPPED_BUCKET.format(count=due, path=where))
+        return
+    if report.configured:
+        print_report(report, where, settings, dry=False, summary=say.SUMMARY_FAILED_BUCKET)
 
 
 def pending(config_file: Path, target: Path) -> None:

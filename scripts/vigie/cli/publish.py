@@ -220,7 +220,13 @@ def run(args: argparse.Namespace, config_file: Path) -> int:
             )
         if args.where == "s3":
             return s3_commands.deploy(
-                site_dir, args.location, args.endpoint_url, args.region, args.keep
+                site_dir,
+                args.location,
+                args.endpoint_url,
+                args.region,
+                args.keep,
+                config_file,
+                notify=not args.no_notify,
             )
         return deploy_git(
             site_dir,

@@ -13,7 +13,8 @@ from vigie.publish.deploy import DeployError
 if TYPE_CHECKING:
     import argparse
 
-    from vigie.publish.bucket import Bucket
+    from vigie.publish.bucket import Bucket, Location
+    from vigie.publish.s3 import BucketDeployed
 
 
 def add_endpoint_options(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +41,11 @@ def add_deploy(where: argparse._SubParsersAction, site_help: str) -> None:
         "--keep", type=int, default=10, help="versions gardées dans l'historique (défaut : 10)"
     )
     into_s3.add_argument("-d", "--site-dir", type=Path, default=None, help=site_help)
+    into_s3.add_argument(
+        "--no-notify",
+        action="store_true",
+        help="ne prévenir aucun abonné cette fois (ce qui est dû reste en attente)",
+    )
 
 
 def _refused(error: DeployError) -> int:
@@ -56,9 +62,16 @@ def _bucket(location: str, endpoint_url: str | None, region: str | None) -> Buck
 
 
 def deploy(
-    site_dir: Path, location: str, endpoint_url: str | None, region: str | None, keep: int
+    site_dir: Path,
+    location: str,
+    endpoint_url: str | None,
+    region: str | None,
+    keep: int,
+    config_file: Path | None = None,
+    notify: bool = True,
 ) -> int:
-    """Send the built site to the bucket; print what was sent."""
+    """Send the built site to the bucket; print what was sent; then tell the subscribers
+    (with `config_file`; `notify=False`: only note what is due)."""
     from vigie.publish import s3
 
     try:
@@ -66,10 +79,20 @@ def deploy(
         done = s3.deploy_site(site_dir.resolve(), bucket, keep)
     except DeployError as error:
         return _refused(error)
-    where = bucket.location
+    _print_deployed(done, bucket.location, keep)
+    if config_file is not None:  # even unchanged: what failed last time is due again
+        from vigie.cli import notify as notify_commands
+
+        notify_commands.after_deploy_s3(
+            config_file, bucket, site_dir.resolve(), done.name, done.previous, send=notify
+        )
+    return 0
+
+
+def _print_deployed(done: BucketDeployed, where: Location, keep: int) -> None:
     if done.unchanged:
         print(msg.S3_DEPLOY_UNCHANGED.format(location=where, name=done.name))
-        return 0
+        return
     print(
         msg.S3_DEPLOY_OK.format(
             name=done.name,
@@ -86,7 +109,6 @@ def deploy(
         print(msg.S3_KEPT_ASSETS.format(count=done.kept_assets))
     if done.pruned:
         print(msg.S3_PRUNED.format(keep=keep, names=", ".join(done.pruned)))
-    return 0
 
 
 def list_releases(location: str, endpoint_url: str | None, region: str | None) -> int:

@@ -45,3 +45,17 @@ GIT_FAILED = (
     "({reason}) ; rien n'est envoyé, ce qui est dû partira au prochain déploiement."
 )
 UNRECORDED = "Abonnés : {reason}."
+SKIPPED_BUCKET = (
+    "Abonnés non prévenus (--no-notify) : {count} envoi(s) en attente, faits au prochain "
+    "déploiement vers {path}."
+)
+SUMMARY_FAILED_BUCKET = (
+    "{count} envoi(s) n'ont pas abouti : ils restent en attente dans {path}/.vigie/"
+    "notifications.json et seront refaits au prochain déploiement. Le site, lui, est bien "
+    "en ligne."
+)
+BUCKET_FAILED = (
+    "Abonnés : impossible de lire ou d'écrire l'historique des envois dans le seau "
+    "({reason}) ; ce qui n'a pas été noté partira au prochain déploiement (avec le même "
+    "identifiant d'envoi). Le site, lui, est bien en ligne."
+)
