@@ -25,7 +25,6 @@ import sys
 import threading
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
@@ -34,6 +33,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import copy_repo, parse_html, run_vigie, tree_bytes
+from two_builds import GIT_IDENTITY, Builds, git, shared_builds
 from vigie import cli
 from vigie.publish import deploy, hosting, manifest
 from vigie.publish import messages as publish_msg
@@ -43,12 +43,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "Service communication",
-    "GIT_AUTHOR_EMAIL": "communication@mutuelle-horizon.example",
-    "GIT_COMMITTER_NAME": "Service communication",
-    "GIT_COMMITTER_EMAIL": "communication@mutuelle-horizon.example",
-}
 SECURITY = {
     "Strict-Transport-Security": "max-age=31536000",
     "X-Content-Type-Options": "nosniff",
@@ -63,39 +57,11 @@ TEXT_URL = re.compile(r"https?://[^\s\"'<>()\\]+")
 FOOTER = re.compile(r'class="vigie-site-version">Version du site : <a href="[^"]*">([^<]+)</a>')
 
 
-def git(repo: Path, *args: str, date: str = "2024-02-20T10:05:00+01:00") -> str:
-    env = {**os.environ, **GIT_IDENTITY, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    result = subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, check=True, env=env
-    )
-    return result.stdout.strip()
-
-
-@dataclass(frozen=True)
-class Builds:
-    repo: Path  # a git checkout of the example sources
-    a: Path  # built at the first commit
-    b: Path  # the same sources, built at a second commit
-    commit_a: str
-    commit_b: str
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    """Two builds of the same sources at two commits: the footers naming the version differ."""
-    base = tmp_path_factory.mktemp("deploy")
-    repo = copy_repo(base / "repo")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Sources publiées")
-    built = {}
-    for label, date in (("a", None), ("b", "2024-02-21T09:00:00+01:00")):
-        if date:
-            git(repo, "commit", "-q", "--allow-empty", "-m", "Reconstruction", date=date)
-        result = run_vigie(repo, "build", "-d", str(base / f"site-{label}"))
-        assert result.returncode == 0, result.stderr
-        built[label] = (base / f"site-{label}", git(repo, "rev-parse", "--short", "HEAD"))
-    return Builds(repo, built["a"][0], built["b"][0], built["a"][1], built["b"][1])
+    """Two builds of the same sources at two commits: the footers naming the version differ
+    (made once per run, with the bucket tests')."""
+    return shared_builds(tmp_path_factory)
 
 
 def test_a_new_commit_changes_the_pages_that_follow_the_site_and_no_notice(
