@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
 import os
 import shutil
 import subprocess
 import sys
 import threading
+import traceback
 from datetime import datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -61,18 +65,85 @@ def copy_repo(target: Path) -> Path:
     return target
 
 
+# What only a process of its own can give: another string hash seed or code path, a server
+# that runs until stopped, the git hooks' own processes.
+_SEPARATE_ENV = frozenset({"PYTHONHASHSEED", "PYTHONPATH"})
+_SEPARATE_COMMANDS = frozenset({"serve", "install-hooks"})
+_LOGGERS = ("", "mkdocs", "vigie", "MARKDOWN")
+
+
 def run_vigie(
-    repo: Path, *args: str, env: dict[str, str] | None = None
+    repo: Path, *args: str, env: dict[str, str] | None = None, separate: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    """Run the `vigie` command on `repo` as a separate process, as staff do."""
-    return subprocess.run(
-        [sys.executable, "-m", "vigie.cli", "-f", str(repo / "mkdocs.yml"), *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-        check=False,
-        timeout=300,
-    )
+    """Run the `vigie` command on `repo` as staff do: `vigie.cli.main` with these arguments,
+    its exit code, what it printed on each stream (a traceback as the shell would show it).
+
+    In this process by default, sparing a Python and MkDocs start-up per call (they were a
+    third of `make test`); in a process of its own with `separate`, from another thread, or
+    when `env` asks for what only a new process gives (a hash seed, another code path).
+    """
+    if (
+        separate
+        or threading.current_thread() is not threading.main_thread()
+        or _SEPARATE_ENV & set(env or {})
+        or (args and args[0] in _SEPARATE_COMMANDS)
+    ):
+        return subprocess.run(
+            [sys.executable, "-m", "vigie.cli", "-f", str(repo / "mkdocs.yml"), *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+            check=False,
+            timeout=300,
+        )
+    return _run_here(repo, args, env or {})
+
+
+def _run_here(
+    repo: Path, args: tuple[str, ...], env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    from vigie import cli
+
+    environ = dict(os.environ)
+    loggers = [logging.getLogger(name) for name in _LOGGERS]
+    kept = [(list(log.handlers), log.level, log.propagate) for log in loggers]
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.update({"NO_MKDOCS_2_WARNING": "1", **env})
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(["-f", str(repo / "mkdocs.yml"), *args])
+            except SystemExit as exit_:  # argparse, or sys.exit with a message
+                if isinstance(exit_.code, str):
+                    print(exit_.code, file=sys.stderr)
+                code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+            except Exception:  # noqa: BLE001 (what a process would print before dying)
+                traceback.print_exc()
+                code = 1
+    finally:
+        os.environ.clear()
+        os.environ.update(environ)
+        for log, (handlers, level, propagate) in zip(loggers, kept, strict=True):
+            log.handlers[:], log.level, log.propagate = handlers, level, propagate
+    return subprocess.CompletedProcess(["vigie", *args], code, out.getvalue(), err.getvalue())
+
+
+def vigie_here(
+    capsys: pytest.CaptureFixture[str], repo: Path, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """The `vigie` command run in this process: the same code as `run_vigie`, no start-up
+    (a test that calls it many times saves a Python and MkDocs start each time)."""
+    from vigie import cli
+
+    mkdocs_log = logging.getLogger("mkdocs")
+    handlers, level = list(mkdocs_log.handlers), mkdocs_log.level
+    capsys.readouterr()
+    try:
+        code = cli.main(["-f", str(repo / "mkdocs.yml"), *args])
+    finally:  # main() may add a handler on the capture's stream: leave the logger as it was
+        mkdocs_log.handlers[:], mkdocs_log.level = handlers, level
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(["vigie", *args], code, out, err)
 
 
 def run_mkdocs(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,6 @@ folder), and two builds of the example sources at two commits to deploy to it.""
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import socket
@@ -14,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
+from conftest import vigie_here as vigie_here
 from two_builds import GIT_IDENTITY as GIT_IDENTITY
 from two_builds import Builds as Builds
 from two_builds import git as git
 from two_builds import make_builds as make_builds
 from two_builds import shared_builds as shared_builds
-from vigie import cli
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -117,18 +116,3 @@ def objects(server: S3Server) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
-
-
-def vigie_here(
-    capsys: pytest.CaptureFixture[str], repo: Path, *args: str
-) -> subprocess.CompletedProcess[str]:
-    """The `vigie` command run in this process: the same code as `run_vigie`, no start-up."""
-    mkdocs_log = logging.getLogger("mkdocs")
-    handlers, level = list(mkdocs_log.handlers), mkdocs_log.level
-    capsys.readouterr()
-    try:
-        code = cli.main(["-f", str(repo / "mkdocs.yml"), *args])
-    finally:  # main() may add a handler on the capture's stream: leave the logger as it was
-        mkdocs_log.handlers[:], mkdocs_log.level = handlers, level
-    out, err = capsys.readouterr()
-    return subprocess.CompletedProcess(["vigie", *args], code, out, err)

@@ -13,7 +13,6 @@ import gzip
 import hashlib
 import http.client
 import json
-import logging
 import os
 import re
 import select
@@ -32,9 +31,8 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_repo, parse_html, run_vigie, tree_bytes
+from conftest import copy_repo, parse_html, run_vigie, tree_bytes, vigie_here
 from two_builds import GIT_IDENTITY, Builds, git, shared_builds
-from vigie import cli
 from vigie.publish import deploy, hosting, manifest
 from vigie.publish import messages as publish_msg
 
@@ -188,21 +186,6 @@ def serve(tmp_path: Path) -> Iterator[Callable[[Path, Path], Nginx]]:
 
 def deploy_cli(builds_repo: Path, site: Path, target: Path, *more: str, env=None):
     return run_vigie(builds_repo, "deploy", "dir", str(target), "-d", str(site), *more, env=env)
-
-
-def vigie_here(
-    capsys: pytest.CaptureFixture[str], repo: Path, *args: str
-) -> subprocess.CompletedProcess[str]:
-    """The `vigie` command run in this process: the same code as `run_vigie`, no start-up."""
-    mkdocs_log = logging.getLogger("mkdocs")
-    handlers, level = list(mkdocs_log.handlers), mkdocs_log.level
-    capsys.readouterr()
-    try:
-        code = cli.main(["-f", str(repo / "mkdocs.yml"), *args])
-    finally:  # main() adds a handler on the capture's stream: leave the logger as it was
-        mkdocs_log.handlers[:], mkdocs_log.level = handlers, level
-    out, err = capsys.readouterr()
-    return subprocess.CompletedProcess(["vigie", *args], code, out, err)
 
 
 def live(target: Path) -> str:
