@@ -73,18 +73,18 @@ _LOGGERS = ("", "mkdocs", "vigie", "MARKDOWN")
 
 
 def run_vigie(
-    repo: Path, *args: str, env: dict[str, str] | None = None, separate: bool = False
+    repo: Path, *args: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the `vigie` command on `repo` as staff do: `vigie.cli.main` with these arguments,
     its exit code, what it printed on each stream (a traceback as the shell would show it).
 
     In this process by default, sparing a Python and MkDocs start-up per call (they were a
-    third of `make test`); in a process of its own with `separate`, from another thread, or
-    when `env` asks for what only a new process gives (a hash seed, another code path).
+    third of `make test`); in a process of its own from another thread, for `serve` and
+    `install-hooks`, or when `env` asks for what only a new process gives (a hash seed,
+    another code path).
     """
     if (
-        separate
-        or threading.current_thread() is not threading.main_thread()
+        threading.current_thread() is not threading.main_thread()
         or _SEPARATE_ENV & set(env or {})
         or (args and args[0] in _SEPARATE_COMMANDS)
     ):
@@ -248,3 +248,21 @@ def site_server(site: Path) -> Iterator[str]:
 def base_url(site_server: str) -> str:
     """pytest-playwright's pages resolve "/faq/" against the example site."""
     return site_server
+
+
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Two builds of the example sources at two commits (`two_builds.Builds`), made once per
+    run for the folder, git and bucket deploy tests."""
+    from two_builds import shared_builds
+
+    return shared_builds(tmp_path_factory)
+
+
+@pytest.fixture
+def s3_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A real S3 server (`rclone serve s3`, `s3_servers.S3Server`) on 127.0.0.1 for one test,
+    the AWS variables set."""
+    from s3_servers import running_server
+
+    yield from running_server(tmp_path, monkeypatch)

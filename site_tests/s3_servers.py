@@ -19,6 +19,7 @@ from two_builds import Builds as Builds
 from two_builds import git as git
 from two_builds import make_builds as make_builds
 from two_builds import shared_builds as shared_builds
+from vigie.publish.bucket import Bucket, parse_location
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -102,6 +103,11 @@ def running_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         yield server
     finally:
         server.stop()
+
+
+def bucket_of(server: S3Server) -> Bucket:
+    """The deploy's own client for the test bucket."""
+    return Bucket(parse_location(LOCATION), server.url, None)
 
 
 def deploy_args(site: Path, server: S3Server, *more: str) -> list[str]:

@@ -32,7 +32,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import copy_repo, parse_html, run_vigie, tree_bytes, vigie_here
-from two_builds import GIT_IDENTITY, Builds, git, shared_builds
+from two_builds import GIT_IDENTITY, Builds, git
 from vigie.publish import deploy, hosting, manifest
 from vigie.publish import messages as publish_msg
 
@@ -53,13 +53,6 @@ LONG = "public, max-age=31536000, immutable"
 # An address written in text or data, without the punctuation around it: "(https://…/)."
 TEXT_URL = re.compile(r"https?://[^\s\"'<>()\\]+")
 FOOTER = re.compile(r'class="vigie-site-version">Version du site : <a href="[^"]*">([^<]+)</a>')
-
-
-@pytest.fixture(scope="session")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    """Two builds of the same sources at two commits: the footers naming the version differ
-    (made once per run, with the bucket tests')."""
-    return shared_builds(tmp_path_factory)
 
 
 def test_a_new_commit_changes_the_pages_that_follow_the_site_and_no_notice(

@@ -22,40 +22,23 @@ from s3_servers import (
     PREFIX,
     Builds,
     S3Server,
+    bucket_of,
     deploy_args,
     git,
     objects,
-    running_server,
-    shared_builds,
     vigie_here,
 )
 from vigie.publish import hosting, manifest, s3
 from vigie.publish import messages as publish_msg
 from vigie.publish import s3_messages as msg
-from vigie.publish.bucket import Bucket, parse_location
 from vigie_bench import s3_deploy
 
 if TYPE_CHECKING:
     import subprocess
-    from collections.abc import Iterator
     from pathlib import Path
 
 SHORT = "public, max-age=300, must-revalidate"
 LONG = "public, max-age=31536000, immutable"
-
-
-@pytest.fixture(scope="session")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    return shared_builds(tmp_path_factory)
-
-
-@pytest.fixture
-def s3_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Server]:
-    yield from running_server(tmp_path, monkeypatch)
-
-
-def bucket_of(server: S3Server) -> Bucket:
-    return Bucket(parse_location(LOCATION), server.url, None)
 
 
 def with_extras(site: Path, target: Path) -> Path:

@@ -9,41 +9,18 @@ import select
 import signal
 import subprocess
 import sys
-from typing import TYPE_CHECKING
-
-import pytest
 
 from conftest import run_vigie
 from s3_servers import (
     LOCATION,
     Builds,
     S3Server,
+    bucket_of,
     deploy_args,
     objects,
-    running_server,
-    shared_builds,
 )
 from vigie.publish import s3
 from vigie.publish import s3_messages as msg
-from vigie.publish.bucket import Bucket, parse_location
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
-    from pathlib import Path
-
-
-@pytest.fixture(scope="session")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
-    return shared_builds(tmp_path_factory)
-
-
-@pytest.fixture
-def s3_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Server]:
-    yield from running_server(tmp_path, monkeypatch)
-
-
-def bucket_of(server: S3Server) -> Bucket:
-    return Bucket(parse_location(LOCATION), server.url, None)
 
 
 def live_commit(server: S3Server) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from notify_servers import NEW_SLUG, SECRET, build_sites, start_receiver
-from s3_servers import BUCKET, LOCATION, PREFIX, S3Server, running_server, vigie_here
+from s3_servers import BUCKET, LOCATION, PREFIX, S3Server, vigie_here
 from vigie.publish.notify import bucket_outbox
 
 if TYPE_CHECKING:
@@ -22,11 +22,6 @@ if TYPE_CHECKING:
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
     return build_sites(tmp_path_factory.mktemp("s3-notify"))
-
-
-@pytest.fixture
-def s3_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Server]:
-    yield from running_server(tmp_path, monkeypatch)
 
 
 @pytest.fixture

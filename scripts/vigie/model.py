@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from vigie import config
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from datetime import date, datetime
     from pathlib import PurePosixPath
 
@@ -138,6 +139,16 @@ class Mail:
     password_env: str = ""
     components: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
+
+
+def limits_cover(
+    components: tuple[str, ...], kinds: tuple[str, ...], kind: str, cited: Iterable[str]
+) -> bool:
+    """Whether a channel limited to `components` and `kinds` (empty: no limit) is told of a
+    notice of `kind` citing the services `cited`: what is sent, and what a page says is."""
+    if components and not set(components) & set(cited):
+        return False
+    return not kinds or kind in kinds
 
 
 @dataclass(frozen=True)

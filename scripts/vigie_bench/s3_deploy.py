@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vigie.publish.manifest import site_files
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -89,8 +91,8 @@ def deploy(site: Path, endpoint: str) -> Deploy:
     seconds = time.perf_counter() - start
     found = SENT.search(done.stdout)
     if done.returncode == 0 and found is None and "rien envoyé" in done.stdout:
-        files = sum(1 for p in site.rglob("*") if p.is_file() and p.name != "_headers")
-        return Deploy(0, files, 0, seconds)
+        files = [name for name in site_files(site) if name != "_headers"]  # never sent
+        return Deploy(0, len(files), 0, seconds)
     if done.returncode != 0 or found is None:
         raise SystemExit(f"vigie deploy s3 a échoué :\n{done.stdout}{done.stderr}")
     sent, files, removed = (int(n) for n in found.groups())

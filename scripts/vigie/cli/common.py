@@ -7,12 +7,15 @@ from typing import TYPE_CHECKING
 
 from vigie import messages as msg
 from vigie import pipeline
+from vigie.publish import messages as publish_msg
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
     from vigie.messages import Problem
     from vigie.model import Settings
+    from vigie.publish.deploy import Release
 
 
 def warn(text: str) -> None:
@@ -33,3 +36,17 @@ def read_settings(config_file: Path) -> Settings | None:
     if read.settings is None:
         print_problems(read.problems)
     return read.settings
+
+
+def print_releases(found: Iterable[Release]) -> None:
+    """One line per release, as listed (newest first), the live one marked: a deploy folder's
+    or a bucket's."""
+    for release in found:
+        line = publish_msg.RELEASE_LINE.format(
+            mark="*" if release.live else " ",
+            name=release.name,
+            commit=release.commit or "hors git",
+            date=f" du {release.commit_date}" if release.commit_date else "",
+            live=publish_msg.RELEASE_LIVE if release.live else "",
+        )
+        print(line)

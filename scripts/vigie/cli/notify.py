@@ -139,14 +139,7 @@ def after_deploy(
     if done is None:
         return
     report, settings = done
-    where = Path(_where(target, branch))
-    if not send:
-        due = report.count(notify_run.DUE)
-        if due:
-            print(say.SKIPPED.format(count=due, path=where))
-        return
-    if report.configured:
-        print_report(report, where, settings, dry=False)
+    _told(report, Path(_where(target, branch)), settings, send=send, skipped=say.SKIPPED)
 
 
 def after_deploy_s3(
@@ -174,13 +167,33 @@ def after_deploy_s3(
     except DeployError as error:
         print(say.BUCKET_FAILED.format(reason=error), file=sys.stderr)
         return
+    _told(
+        report,
+        where,
+        settings,
+        send=send,
+        skipped=say.SKIPPED_BUCKET,
+        summary=say.SUMMARY_FAILED_BUCKET,
+    )
+
+
+def _told(
+    report: notify_run.Report,
+    where: Path | str,
+    settings: Settings,
+    *,
+    send: bool,
+    skipped: str,
+    summary: str = say.SUMMARY_FAILED,
+) -> None:
+    """After a deploy: what `--no-notify` left due (`skipped`), or what was sent."""
     if not send:
         due = report.count(notify_run.DUE)
         if due:
-            print(say.SKIPPED_BUCKET.format(count=due, path=where))
+            print(skipped.format(count=due, path=where))
         return
     if report.configured:
-        print_report(report, where, settings, dry=False, summary=say.SUMMARY_FAILED_BUCKET)
+        print_report(report, where, settings, dry=False, summary=summary)
 
 
 def pending(config_file: Path, target: Path) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from vigie import pipeline
 from vigie.cli import notify as notify_commands
 from vigie.cli import s3 as s3_commands
-from vigie.cli.common import print_problems
+from vigie.cli.common import print_problems, print_releases
 from vigie.publish import deploy, hosting, manifest
 from vigie.publish import messages as publish_msg
 
@@ -92,15 +92,7 @@ def list_releases(target: Path) -> int:
         print(publish_msg.RELEASES_EMPTY.format(path=target))
         return 0
     print(publish_msg.RELEASES_HEADER.format(path=target))
-    for release in found:
-        line = publish_msg.RELEASE_LINE.format(
-            mark="*" if release.live else " ",
-            name=release.name,
-            commit=release.commit or "hors git",
-            date=f" du {release.commit_date}" if release.commit_date else "",
-            live=publish_msg.RELEASE_LIVE if release.live else "",
-        )
-        print(line)
+    print_releases(found)
     return 0
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vigie.cli.common import print_releases
 from vigie.publish import messages as publish_msg
 from vigie.publish import s3_messages as msg
 from vigie.publish.deploy import DeployError
@@ -124,15 +125,7 @@ def list_releases(location: str, endpoint_url: str | None, region: str | None) -
         print(msg.S3_RELEASES_EMPTY.format(location=bucket.location))
         return 0
     print(msg.S3_RELEASES_HEADER.format(location=bucket.location))
-    for release in found:
-        line = publish_msg.RELEASE_LINE.format(
-            mark="*" if release.live else " ",
-            name=release.name,
-            commit=release.commit or "hors git",
-            date=f" du {release.commit_date}" if release.commit_date else "",
-            live=publish_msg.RELEASE_LIVE if release.live else "",
-        )
-        print(line)
+    print_releases(found)
     return 0
 
 

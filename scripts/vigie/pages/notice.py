@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vigie import derive, french, urls
-from vigie.model import Breach, Kind, Status
+from vigie.model import Breach, Kind, Status, limits_cover
 from vigie.pages.fraud import FraudRow, fraud_row, seen_day
 from vigie.pages.rows import (
     Badge,
@@ -464,8 +464,6 @@ def _alerts_note(incident: Incident, cited: set[str], settings: Settings) -> str
     """What the register says of the mails `notify.mail` sends about this notice, if any:
     they are ours, though not listed one by one (their text sends readers to this page)."""
     mail = settings.notify.mail
-    if mail is None or (mail.components and not cited & set(mail.components)):
-        return ""
-    if mail.kinds and incident.kind not in mail.kinds:
+    if mail is None or not limits_cover(mail.components, mail.kinds, incident.kind, cited):
         return ""
     return french.alerts_note(settings.organisation, mail.sender)

@@ -19,6 +19,7 @@ import hashlib
 import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,30 +72,19 @@ def notify(
     configured = notify_run.routes(settings)
     if not configured:  # no bucket request at all for a site that tells nobody
         return notify_run.Report(live, configured=False)
-    release = released.read(site_dir)
-    box = notify_run.start(
-        load(bucket), configured, live, lambda: _baseline(bucket, site_dir, live, previous)
-    )
-    if not dry_run:
-        save(bucket, box)
-
-    def keep(box: outbox.Outbox) -> None:
-        if not dry_run:
-            save(bucket, box)
-
-    _, deliveries = notify_run.deliver(
-        box,
+    return notify_run.recorded(
+        load(bucket),
+        partial(save, bucket),
         configured,
         live,
-        release,
+        released.read(site_dir),
+        lambda: _baseline(bucket, site_dir, live, previous),
         settings,
         environ,
         dry_run=dry_run,
         send=send,
         senders=senders,
-        save=keep,
     )
-    return notify_run.Report(live, deliveries)
 
 
 def _baseline(bucket: Bucket, site_dir: Path, live: str, previous: str | None) -> Release | None:

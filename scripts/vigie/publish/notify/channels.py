@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from vigie import __version__
+from vigie.model import limits_cover
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -59,9 +60,7 @@ def short_summary(text: str, limit: int = SUMMARY_LENGTH) -> str:
 
 def wanted(update: ReleasedUpdate, components: tuple[str, ...], kinds: tuple[str, ...]) -> bool:
     """Whether a channel limited to `components` and `kinds` (empty: all) wants `update`."""
-    if components and not set(components) & set(update.components):
-        return False
-    return not kinds or update.kind in kinds
+    return limits_cover(components, kinds, update.kind, update.components)
 
 
 def statuspage_body(update: ReleasedUpdate, page: Mapping[str, Any]) -> dict[str, Any]:

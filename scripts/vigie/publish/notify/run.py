@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 from vigie.publish import deploy
@@ -158,18 +159,41 @@ def _run(
     send: bool,
     senders: Senders,
 ) -> Report:
-    box = start(
+    return recorded(
         outbox.load(target) or outbox.Outbox(),
+        partial(outbox.save, target),
         configured,
         live,
+        release,
         lambda: _baseline(target, live, previous),
+        settings,
+        environ,
+        dry_run=dry_run,
+        send=send,
+        senders=senders,
     )
+
+
+def recorded(
+    box: outbox.Outbox,
+    store: Callable[[outbox.Outbox], None],
+    configured: tuple[Route, ...],
+    live: str,
+    release: Release,
+    baseline: Callable[[], Release | None],
+    settings: Settings,
+    environ: Mapping[str, str],
+    *,
+    dry_run: bool,
+    send: bool,
+    senders: Senders,
+) -> Report:
+    """A run whose outbox is written whole wherever the target keeps it (`store`: a deploy
+    folder's file, a bucket's object): the channels begun and stored, then each outcome
+    stored as it comes. A dry run stores nothing."""
+    box = start(box, configured, live, baseline)
     if not dry_run:
-        outbox.save(target, box)
-
-    def save(box: outbox.Outbox) -> None:
-        outbox.save(target, box)
-
+        store(box)
     _, deliveries = deliver(
         box,
         configured,
@@ -180,7 +204,7 @@ def _run(
         dry_run=dry_run,
         send=send,
         senders=senders,
-        save=save,
+        save=store,  # never called on a dry run: nothing is sent
     )
     return Report(live, deliveries)
 
