@@ -50,3 +50,11 @@ def print_releases(found: Iterable[Release]) -> None:
             live=publish_msg.RELEASE_LIVE if release.live else "",
         )
         print(line)
+
+
+def print_rollback(release: Release, previous: str | None) -> None:
+    """What a rollback did: the release now live, and the one it replaced (if it changed)."""
+    if release.name == previous:
+        print(publish_msg.ROLLBACK_ALREADY.format(name=release.name))
+    else:
+        print(publish_msg.ROLLBACK_OK.format(name=release.name, previous=previous or "aucune"))

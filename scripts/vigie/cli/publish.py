@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from vigie import pipeline
 from vigie.cli import notify as notify_commands
 from vigie.cli import s3 as s3_commands
-from vigie.cli.common import print_problems, print_releases
+from vigie.cli.common import print_problems, print_releases, print_rollback
 from vigie.publish import deploy, hosting, manifest
 from vigie.publish import messages as publish_msg
 
@@ -75,10 +75,7 @@ def rollback(target: Path, to: str | None) -> int:
         release, previous = deploy.rollback(target.resolve(), to)
     except deploy.DeployError as error:
         return _refused(error)
-    if release.name == previous:
-        print(publish_msg.ROLLBACK_ALREADY.format(name=release.name))
-    else:
-        print(publish_msg.ROLLBACK_OK.format(name=release.name, previous=previous or "aucune"))
+    print_rollback(release, previous)
     return 0
 
 

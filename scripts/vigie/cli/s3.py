@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vigie.cli.common import print_releases
+from vigie.cli.common import print_releases, print_rollback
 from vigie.publish import messages as publish_msg
 from vigie.publish import s3_messages as msg
 from vigie.publish.deploy import DeployError
@@ -138,10 +138,7 @@ def rollback(location: str, to: str | None, endpoint_url: str | None, region: st
         release, previous = s3.rollback(bucket, to)
     except DeployError as error:
         return _refused(error)
-    if release.name == previous:
-        print(publish_msg.ROLLBACK_ALREADY.format(name=release.name))
-    else:
-        print(publish_msg.ROLLBACK_OK.format(name=release.name, previous=previous or "aucune"))
+    print_rollback(release, previous)
     return 0
 
 
