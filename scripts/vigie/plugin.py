@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 import os
 import sys
@@ -32,6 +33,8 @@ from vigie.pages.site import handwritten, pages, site_updated
 from vigie.publish import hosting, manifest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -82,6 +85,7 @@ class _Build:
     placed: Placed | None = None  # the pages the last build put in the live site
     texts: Memo | None = None  # texts the feeds and the API made from each update's HTML
     reused: dict[str, reuse.Reused] = field(default_factory=dict)  # taken from `kept`
+    incident_inputs: dict[str, str] = field(default_factory=dict)  # by the incident's folder
     # Reused pages that search skips, written without MkDocs: (address, date) for the sitemap.
     left_out: dict[str, tuple[str, str]] = field(default_factory=dict)
     written: dict[str, tuple[int, str]] = field(default_factory=dict)  # their size and SHA-256
@@ -201,7 +205,6 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             outputs={
                 **api.files(view, markdown.html, texts),
                 **badges.files(view),
-                **notice.files(view),
                 **ical.files(view),
                 **published.files(view),
             },
@@ -210,6 +213,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             texts=texts,
             reused=reused,
             placed=placed,
+            incident_inputs=reuse.incident_inputs(generated),
         )
         # Material's favicon, addressed by its content: kept in cache like the theme's files.
         theme = config.theme
@@ -239,7 +243,14 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # A feed holds every entry it lists: each is written to disk as soon as it is made and
         # let go, and MkDocs copies it from there (content= would keep them all until the end).
         build.feeds_dir = tempfile.TemporaryDirectory(prefix="vigie-feeds-")
-        for uri, make in feeds.files(build.view, build.markdown.html, build.texts).items():
+        made = {
+            **feeds.files(build.view, build.markdown.html, build.texts),
+            **notice.files(build.view),
+        }
+        for uri, make in made.items():
+            if inputs := reuse.output_inputs(uri, build.incident_inputs):
+                self._write_incident_file(build, uri, inputs, make, config)
+                continue
             path = Path(build.feeds_dir.name, uri)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(make())
@@ -259,30 +270,43 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         else rendered by an empty template and its bytes put back (`on_post_page`)."""
         assert build.blobs is not None, "pages are reused only from a cache"
         taken = build.reused[page.uri]
-        shown = page.searchable or page.in_nav
-        file = File.generated(config, page.uri, content="")
-        target = Path(file.abs_dest_path)
-        if not shown and build.placed and build.placed.link(file.dest_uri, taken.digest, target):
-            build.blobs.hold(taken.digest)
-            size = target.stat().st_size
-        else:
-            page_html = reuse.take(build.blobs, taken)
-            if page_html is None:  # damaged: made again
+        if page.searchable or page.in_nav:
+            if reuse.take(build.blobs, taken) is None:  # damaged: made again
                 del build.reused[page.uri]
                 return
-            if shown:
-                build.pages[page.uri] = replace(page, template=reuse.TEMPLATE)
-                build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
+            build.pages[page.uri] = replace(page, template=reuse.TEMPLATE)
+        else:
+            file = File.generated(config, page.uri, content="")
+            if not _put_in_place(build, file.dest_uri, taken.digest, Path(file.abs_dest_path)):
+                del build.reused[page.uri]
                 return
-            data = page_html.encode("utf-8")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-            size = len(data)
-            if build.placed:
-                build.placed.expect(file.dest_uri, taken.digest)
+            build.left_out[page.uri] = (file.url, page.updated)
         build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
-        build.written[file.dest_uri] = (size, taken.digest)  # the digest was checked
-        build.left_out[page.uri] = (file.url, page.updated)
+
+    def _write_incident_file(
+        self,
+        build: _Build,
+        uri: str,
+        inputs: str,
+        make: Callable[[], bytes],
+        config: MkDocsConfig,
+    ) -> None:
+        """A file of an incident's folder, written by Vigie (MkDocs never sees it): the bytes
+        an earlier build made from the same inputs, else made now and kept."""
+        target = Path(config.site_dir, uri)
+        if build.kept is not None and (digest := reuse.kept_output(build.kept, uri, inputs)):
+            if _put_in_place(build, uri, digest, target):
+                return
+        data = make()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        if build.kept is not None and build.blobs is not None:
+            digest = reuse.keep_output(build.kept, build.blobs, uri, inputs, data)
+            if build.placed:
+                build.placed.expect(uri, digest)
+        else:
+            digest = hashlib.sha256(data).hexdigest()
+        build.written[uri] = (len(data), digest)
 
     def on_template_context(
         self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
@@ -433,12 +457,25 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         return server
 
 
+class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to `sys.stderr` as it is when a message comes, not as it was when made (a
+    caller in the same process may have redirected it since)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def show_mkdocs_warnings() -> None:
     """MkDocs' warnings and errors on stderr, for the commands that run MkDocs (once)."""
     mkdocs_log = logging.getLogger("mkdocs")
     if any(getattr(h, "vigie", False) for h in mkdocs_log.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StandardError()
     handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
     handler.vigie = True  # type: ignore[attr-defined]
     mkdocs_log.addHandler(handler)
@@ -476,6 +513,26 @@ def _with_left_out(pages: list[File], build: _Build, site_url: str) -> list[Any]
             )
             listed.append(SimpleNamespace(page=page))
     return listed
+
+
+def _put_in_place(build: _Build, dest: str, digest: str, target: Path) -> bool:
+    """Write the kept bytes of `digest` at `target` (linked from the live site when the file
+    there is still the one recorded); False when they are missing or damaged."""
+    assert build.blobs is not None, "bytes are kept only in a cache"
+    if build.placed and build.placed.link(dest, digest, target):
+        build.blobs.hold(digest)
+        size = target.stat().st_size
+    else:
+        data = build.blobs.get(digest)
+        if data is None:
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        size = len(data)
+        if build.placed:
+            build.placed.expect(dest, digest)
+    build.written[dest] = (size, digest)  # the digest was checked
+    return True
 
 
 def _forget_feeds(build: _Build) -> None:

@@ -243,25 +243,29 @@ class _Api:
     def documents(self) -> dict[str, Json]:
         components = list(self.components.values())
         incident_views = [i for i in self.view.incidents if not i.incident.is_maintenance]
-        incidents = [self.incident(i) for i in incident_views]
-        by_id = dict(zip((i.incident.id for i in incident_views), incidents, strict=True))
+        # Only the newest incidents and the unresolved ones are listed: of a long history,
+        # the thousands of others are never turned into documents.
+        listed = incident_views[:INCIDENTS_LIMIT]
+        by_id = {i.incident.id: self.incident(i) for i in (*listed, *self.view.unresolved)}
+        incidents = [by_id[i.incident.id] for i in listed]
         unresolved = [by_id[i.incident.id] for i in self.view.unresolved]
         maintenance_views = sorted(
             (i for i in self.view.incidents if i.incident.is_maintenance),
             key=lambda i: (i.incident.planned_start or i.incident.started, i.incident.id),
             reverse=True,
         )
-        maintenances = {i.incident.id: self.maintenance(i) for i in maintenance_views}
-        upcoming = [
-            maintenances[i.incident.id]
-            for i in self.view.maintenances
-            if i.last_update.status == Status.SCHEDULED
+        upcoming_views = [
+            i for i in self.view.maintenances if i.last_update.status == Status.SCHEDULED
         ]
-        active = [
-            maintenances[i.incident.id]
+        active_views = [
+            i
             for i in self.view.maintenances
             if i.last_update.status in (Status.IN_PROGRESS, Status.VERIFYING)
         ]
+        shown = (*maintenance_views[:INCIDENTS_LIMIT], *upcoming_views, *active_views)
+        maintenances = {i.incident.id: self.maintenance(i) for i in shown}
+        upcoming = [maintenances[i.incident.id] for i in upcoming_views]
+        active = [maintenances[i.incident.id] for i in active_views]
         page = self.page
         return {
             urls.API_SUMMARY: {
@@ -273,11 +277,13 @@ class _Api:
             },
             urls.API_STATUS: {"page": page, "status": self.status()},
             urls.API_COMPONENTS: {"page": page, "components": components},
-            urls.API_INCIDENTS: {"page": page, "incidents": incidents[:INCIDENTS_LIMIT]},
+            urls.API_INCIDENTS: {"page": page, "incidents": incidents},
             urls.API_UNRESOLVED: {"page": page, "incidents": unresolved},
             urls.API_MAINTENANCES: {
                 "page": page,
-                "scheduled_maintenances": list(maintenances.values())[:INCIDENTS_LIMIT],
+                "scheduled_maintenances": [
+                    maintenances[i.incident.id] for i in maintenance_views[:INCIDENTS_LIMIT]
+                ],
             },
             urls.API_UPCOMING: {
                 "page": page,

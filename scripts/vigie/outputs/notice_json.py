@@ -9,6 +9,7 @@ as written by staff; dates are ISO 8601 with offset, in the site's time zone.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from vigie import french, urls
@@ -17,6 +18,7 @@ from vigie.outputs.feeds import dump_json
 from vigie.sources.fraud import defang
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
     from vigie.derive import IncidentView, SiteView
@@ -139,10 +141,14 @@ def notice_document(view: IncidentView, settings: Settings) -> dict[str, Any]:
     }
 
 
-def files(view: SiteView) -> dict[str, bytes]:
-    """`notice.json` of every published incident, by its path in the site."""
+def files(view: SiteView) -> dict[str, Callable[[], bytes]]:
+    """`notice.json` of every published incident, by its path in the site, each made when
+    called (a build reusing an incident's files never makes it)."""
     settings = view.site.settings
     return {
-        urls.notice_json(i.incident.id): dump_json(notice_document(i, settings))
-        for i in view.incidents
+        urls.notice_json(i.incident.id): partial(_notice_bytes, i, settings) for i in view.incidents
     }
+
+
+def _notice_bytes(view: IncidentView, settings: Settings) -> bytes:
+    return dump_json(notice_document(view, settings))

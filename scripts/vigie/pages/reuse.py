@@ -3,7 +3,9 @@
 A page is reused when its fingerprint is the same: the scope (Vigie's code and packages, the
 settings and theme, the pages folder, the build's mode) with every field of the page and its
 `inputs`. Only pages with `inputs` (the notices and their versions) are kept: the others
-depend on the whole site and are made at every build. Nothing here imports MkDocs.
+depend on the whole site and are made at every build. The other files of an incident's folder
+(its feeds, `notice.json`) are kept the same way, by the inputs of its notice. Nothing here
+imports MkDocs.
 """
 
 from __future__ import annotations
@@ -99,4 +101,35 @@ def keep(
     """Keep a page just made, for the next build; the digest of its bytes."""
     digest = blobs.put(final_html.encode("utf-8"))
     kept.put(page.uri, [page_fingerprint(page), digest, sorted(scripts), sorted(styles)])
+    return digest
+
+
+def incident_inputs(pages: Iterable[GeneratedPage]) -> dict[str, str]:
+    """The inputs of each incident's notice, by the folder of its page (`incidents/<id>/`)."""
+    return {
+        page.uri.removesuffix(_NOTICE_FILE): page.inputs
+        for page in pages
+        if page.inputs and page.uri.endswith(f"/{_NOTICE_FILE}")
+    }
+
+
+_NOTICE_FILE = "index.md"  # urls.incident_source: the notice is its folder's index
+
+
+def output_inputs(uri: str, by_folder: dict[str, str]) -> str:
+    """The inputs of a file written in an incident's folder (its feeds, `notice.json`): those
+    of its notice, which reads all they read; empty for a file of the whole site."""
+    return by_folder.get(uri[: uri.rfind("/") + 1], "")
+
+
+def kept_output(kept: Memo, uri: str, inputs: str) -> str | None:
+    """The digest of the bytes an earlier build wrote at `uri` from the same inputs."""
+    entry = kept.get(uri)
+    return entry[1] if entry and entry[0] == fingerprint(inputs, uri) else None
+
+
+def keep_output(kept: Memo, blobs: Blobs, uri: str, inputs: str, data: bytes) -> str:
+    """Keep a file of an incident's folder just made, for the next build; its digest."""
+    digest = blobs.put(data)
+    kept.put(uri, [fingerprint(inputs, uri), digest, [], []])
     return digest
