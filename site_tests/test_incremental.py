@@ -25,12 +25,14 @@ from vigie import cli, pipeline
 from vigie.cache import CACHE_DIR
 from vigie.plugin import build_site
 from vigie.sources import load as load_module
+from vigie.sources import safety as safety_module
 from vigie.sources import structure as structure_module
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 INCIDENT = "2024-06-espace-adherent"
+OTHER_INCIDENT = "2024-02-tiers-payant"
 UPDATE = """---
 date: {date}
 status: {status}
@@ -260,14 +262,18 @@ def test_a_damaged_cache_or_a_new_version_gives_the_clean_build(tmp_path: Path, 
 
 
 def test_fingerprints_are_the_same_in_another_process(tmp_path: Path) -> None:
-    """Two `vigie build` processes (string hashing seeded differently) key every entry alike:
-    the second finds all it needs and rewrites the tables byte for byte (the HTML table
-    keeps only what this build asked for: texts already judged are not rendered again)."""
+    """`vigie build` processes with string hashing seeded differently key every entry alike:
+    each finds all it needs. The second keeps, of the first's verdicts, those of whole
+    incidents (their texts are not judged again); the third rewrites the second's tables byte
+    for byte (the HTML table keeps only what a build asked for)."""
     repo = copy_repo(tmp_path / "repo")
     assert run_vigie(repo, "build", env={"PYTHONHASHSEED": "1"}).returncode == 0
-    first = {p.name: p.read_bytes() for p in (repo / CACHE_DIR).glob("*.json")}
-    assert {"markdown.json", "vetting.json", "pages.json", "texts.json"} <= set(first)
+    zero = {p.name: p.read_bytes() for p in (repo / CACHE_DIR).glob("*.json")}
+    assert {"markdown.json", "vetting.json", "pages.json", "texts.json"} <= set(zero)
     assert run_vigie(repo, "build", env={"PYTHONHASHSEED": "2"}).returncode == 0
+    first = {p.name: p.read_bytes() for p in (repo / CACHE_DIR).glob("*.json")}
+    assert _placed(first["vetting.json"]).items() < _placed(zero["vetting.json"]).items()
+    assert run_vigie(repo, "build", env={"PYTHONHASHSEED": "3"}).returncode == 0
     second = {p.name: p.read_bytes() for p in (repo / CACHE_DIR).glob("*.json")}
     html_first, html_second = (t.pop("markdown.json").rsplit(b"\n", 1)[0] for t in (first, second))
     placed_first, placed_second = (_placed(t.pop("placed.json")) for t in (first, second))
@@ -334,12 +340,7 @@ def test_two_builds_at_once_take_turns_and_leave_a_sound_cache(tmp_path: Path) -
 
 
 def _checked(repo: Path, clean: bool = False) -> list[str]:
-    cache = pipeline.open_cache(repo / "mkdocs.yml", print, clean=clean)
-    with cache.locked():
-        outcome = pipeline.check(repo / "mkdocs.yml", cache=cache)
-        if outcome.checked is not None:
-            cache.save()
-    return [str(problem) for problem in outcome.problems]
+    return _outcome(repo, clean)[0]
 
 
 def test_check_reads_again_only_the_yaml_texts_that_changed(
@@ -376,6 +377,76 @@ def test_check_reads_again_only_the_yaml_texts_that_changed(
     parsed.clear()
     assert _checked(repo) == []
     assert parsed == []
+
+
+def test_an_incident_judged_before_is_judged_again_only_when_it_or_its_links_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second `vigie check` keeps the verdict of each incident whose texts are unchanged:
+    none of its texts is judged for safety again, and its warnings are given as they were.
+    An unchanged incident that links to the site's incidents is judged again when their list
+    changes. At each step, the check says what a check without any cache says."""
+    repo = Repo(tmp_path / "repo")
+    assert _outcome(repo.root) == ([], [])
+    judged: list[str] = []
+    real_judged = safety_module._judged
+
+    def judging(field, *args):  # noqa: ANN001, ANN202
+        judged.append(field.path)
+        return real_judged(field, *args)
+
+    monkeypatch.setattr(safety_module, "_judged", judging)
+    other = f"incidents/{OTHER_INCIDENT}/"
+
+    def judged_in(folder: str) -> set[str]:
+        return {path for path in judged if path.startswith(folder)}
+
+    repo.new_update()  # one new update: its text alone is judged
+    assert _outcome(repo.root) == ([], [])
+    assert len(judged_in("incidents/")) == 1
+    assert judged_in("incidents/") == judged_in(f"incidents/{INCIDENT}/")
+    # A late notification to the CNIL: warned of, then warned of again without judging.
+    authorities = repo.root / other / "updates" / "2024-02-09T1200-autorites-notifiees.md"
+    text = authorities.read_text("utf-8")
+    authorities.write_text(text.replace("2024-02-08T16:00", "2024-02-09T11:00"), "utf-8")
+    late = _outcome(repo.root)
+    assert late[0] == []
+    assert len(late[1]) == 1
+    assert late[1][0].startswith(f"{other}updates/{authorities.name}:")
+    assert late == _outcome(repo.root, clean=True)
+    judged.clear()
+    assert _outcome(repo.root) == late
+    assert judged == []
+    # A text linking to another incident: judged again when that incident goes.
+    target = repo.new_incident()
+    linking = repo.root / other / "updates" / "2024-02-12T0900-lien.md"
+    link = f"Voir [la suite](/incidents/{target}/)."
+    linking.write_text(
+        UPDATE.format(
+            date="2024-02-12T09:00:00+01:00", status="identified", title="Lien", text=link
+        ),
+        "utf-8",
+    )
+    assert _outcome(repo.root) == ([], late[1])
+    judged.clear()
+    assert _outcome(repo.root) == ([], late[1])
+    assert judged_in(other) == set()
+    shutil.rmtree(repo.root / "incidents" / target)
+    gone = _outcome(repo.root)
+    assert judged_in(other) == {f"{other}updates/2024-02-12T0900-lien.md"}
+    assert len(gone[0]) == 1
+    assert gone[0][0].startswith(f"{other}updates/2024-02-12T0900-lien.md:")
+    assert gone == _outcome(repo.root, clean=True)
+
+
+def _outcome(repo: Path, clean: bool = False) -> tuple[list[str], list[str]]:
+    """The problems and warnings of `vigie check` with the cache (saved when it succeeds)."""
+    cache = pipeline.open_cache(repo / "mkdocs.yml", print, clean=clean)
+    with cache.locked():
+        outcome = pipeline.check(repo / "mkdocs.yml", cache=cache)
+        if outcome.checked is not None:
+            cache.save()
+    return [str(p) for p in outcome.problems], [str(p) for p in outcome.warnings]
 
 
 def test_a_template_edited_between_two_builds_of_one_process_is_compiled_again(

@@ -141,13 +141,15 @@ def _document_fields(
     yield from walk(doc.data, ())
 
 
-def source_fields(sources: Sources) -> Iterator[Field]:
-    """Every text staff wrote: YAML values, update bodies, hand-written pages."""
+def source_fields(sources: Sources, skip: frozenset[str] = frozenset()) -> Iterator[Field]:
+    """Every text staff wrote: YAML values, update bodies, hand-written pages; none of the
+    incidents whose folder is in `skip`."""
     faq_pages = (urls.FAQ_PAGE,)  # every answer is shown on /faq/ only
     documents: list[tuple[Document, tuple[str, ...], bool]] = (
         [(sources.faq, faq_pages, False)] if sources.faq else []
     )
-    for incident in sources.incidents:
+    incidents = [i for i in sources.incidents if i.path not in skip]
+    for incident in incidents:
         notice_pages, draft = _notice_pages(incident.folder), _is_draft(incident.incident)
         for field in dataclasses.fields(incident):
             value = getattr(incident, field.name)
@@ -159,7 +161,7 @@ def source_fields(sources: Sources) -> Iterator[Field]:
             documents.append((update.front_matter, notice_pages, update_draft))
     for doc, pages, draft in documents:
         yield from _document_fields(doc, pages, draft)
-    for incident in sources.incidents:
+    for incident in incidents:
         notice_pages, draft = _notice_pages(incident.folder), _is_draft(incident.incident)
         for update in incident.updates:
             body, update_draft = update.body, draft or _is_draft(update.front_matter)
@@ -458,34 +460,46 @@ def _judgement_key(field: Field, policy_keys: tuple[str, str]) -> str:
     return fingerprint(text, field.pages, field.draft, policy_keys[not uses_lists])
 
 
+def site_policy(sources: Sources, settings: Settings, served_path: str) -> LinkPolicy:
+    """Where the sources' links may lead: the settings' hosts, the site's own pages."""
+    return dataclasses.replace(
+        link_policy(settings),
+        served_path=served_path,
+        incidents=tuple(incident.folder for incident in sources.incidents),
+        questions=tuple(_questions(sources)),
+        drafts=tuple(i.folder for i in sources.incidents if _is_draft(i.incident)),
+    )
+
+
 def source_problems(
     sources: Sources,
     settings: Settings,
     renderer: MarkdownRenderer | None = None,
     judged: Memo | None = None,
+    skip: frozenset[str] = frozenset(),
+    linking: set[str] | None = None,
 ) -> list[Problem]:
-    """Every unsafe construct or forbidden link in all the sources, with its line.
+    """Every unsafe construct or forbidden link in the sources, with its line.
 
     `renderer` keeps the HTML made here (each text rendered once), `judged` each verdict.
+    The incidents whose folder is in `skip` are not judged (an earlier verdict stands for
+    them); `linking` gets the path of each file with a text that may link to the site's
+    incidents or questions (its verdict depends on their list).
     """
     renderer = renderer or MarkdownRenderer()
-    policy = dataclasses.replace(
-        link_policy(settings),
-        served_path=renderer.served_path,
-        incidents=tuple(incident.folder for incident in sources.incidents),
-        questions=tuple(_questions(sources)),
-        drafts=tuple(i.folder for i in sources.incidents if _is_draft(i.incident)),
-    )
+    policy = site_policy(sources, settings, renderer.served_path)
     problems: list[Problem] = []
     brackets: Counter[str] = Counter()
     no_lists = dataclasses.replace(policy, incidents=(), questions=(), drafts=())
     policy_keys = (fingerprint(policy), fingerprint(no_lists)) if judged else ("", "")
-    for field in source_fields(sources):
+    for field in source_fields(sources, skip):
+        if linking is not None and may_link_listed_pages(field.text):
+            linking.add(field.path)
         brackets[field.path] += field.text.count("[")
         if brackets[field.path] > MAX_BRACKETS_PER_FILE:
             if brackets[field.path] - field.text.count("[") <= MAX_BRACKETS_PER_FILE:
                 count = sum(
-                    f.text.count("[") for f in source_fields(sources) if f.path == field.path
+                    f.text.count("[") for f in source_fields(sources, skip) if f.path == field.path
                 )
                 message = msg.MARKDOWN_BRACKETS_FILE.format(
                     count=count, limit=MAX_BRACKETS_PER_FILE

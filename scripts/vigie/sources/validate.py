@@ -12,7 +12,9 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from vigie import messages as msg
+from vigie.cache import fingerprint
 from vigie.derive import apply_update
+from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem, SourceError
 from vigie.model import (
     INCIDENT_STATUSES,
@@ -38,12 +40,12 @@ from vigie.model import (
 from vigie.sources import breach, placeholders, registers, safety
 from vigie.sources.dates import parse_datetime
 from vigie.sources.structure import judged_structure
+from vigie.sources.verdicts import Verdict, Verdicts
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from vigie.cache import Memo
-    from vigie.markup import MarkdownRenderer
     from vigie.sources.load import Document, IncidentSources, Sources, UpdateSource
 
 
@@ -56,6 +58,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
         self.authority_lines: dict[Authority, tuple[str, int]] = {}
+        self.judging = True  # False: only the model is made (a kept verdict stands for it)
         self.component_ids = [c.id for c in settings.components]
         self.category_ids = [c.id for c in settings.data_categories]
 
@@ -176,7 +179,8 @@ class _Checker:
     def faq(self, doc: Document | None, incident_id: str | None) -> tuple[FaqEntry, ...]:
         if doc is None or doc.data is None:  # unreadable: load.py said why
             return ()
-        self.problems.extend(judged_structure(doc, "faq", self.judged))
+        if self.judging:
+            self.problems.extend(judged_structure(doc, "faq", self.judged))
         entries: list[FaqEntry] = []
         first_lines: dict[str, int] = {}
         for index, item in enumerate(doc.data if isinstance(doc.data, list) else ()):
@@ -201,7 +205,8 @@ class _Checker:
         doc = source.front_matter
         if doc.data is None:
             return None
-        self.problems.extend(judged_structure(doc, "update", self.judged))
+        if self.judging:
+            self.problems.extend(judged_structure(doc, "update", self.judged))
         data = doc.data if isinstance(doc.data, dict) else {}
         date = self.date(doc, "date")
         exposed, not_exposed = self.data(doc)
@@ -246,7 +251,8 @@ class _Checker:
         faq = self.faq(sources.faq, sources.folder)
         if doc is None or doc.data is None:
             return None
-        self.problems.extend(judged_structure(doc, "incident", self.judged))
+        if self.judging:
+            self.problems.extend(judged_structure(doc, "incident", self.judged))
         data = doc.data if isinstance(doc.data, dict) else {}
         incident_id = data.get("id")
         if isinstance(incident_id, str) and incident_id != sources.folder:
@@ -276,17 +282,15 @@ class _Checker:
         frauds = registers.fraudulent_messages(
             sources.fraudulent_messages, self.settings, self.problems, self.judged
         )
-        for document in (doc, sources.faq, sources.communications, sources.fraudulent_messages):
-            if document is not None:
-                self.problems.extend(placeholders.in_document(document))
-        for source in sources.updates:
-            self.problems.extend(placeholders.in_update(source))
+        if self.judging:
+            self._check_placeholders(sources)
         planned_start, planned_end = self._check_kind(doc, sources, updates)
         published = sorted(
             (u for u in updates if u is not None and not u.draft), key=lambda u: u.date
         )
-        self._check_timeline(sources, started, resolved, published)
-        if data.get("kind") == Kind.DATA_BREACH and data.get("draft") is not True:
+        if self.judging:
+            self._check_timeline(sources, started, resolved, published)
+        if self.judging and data.get("kind") == Kind.DATA_BREACH and data.get("draft") is not True:
             self._check_breach_notice(doc, initial, published)
         contact = data.get("contact")
         if (
@@ -322,6 +326,14 @@ class _Checker:
             planned_start=planned_start,
             planned_end=planned_end,
         )
+
+    def _check_placeholders(self, sources: IncidentSources) -> None:
+        documents = (sources.incident, sources.faq, sources.communications)
+        for document in (*documents, sources.fraudulent_messages):
+            if document is not None:
+                self.problems.extend(placeholders.in_document(document))
+        for source in sources.updates:
+            self.problems.extend(placeholders.in_update(source))
 
     def _check_kind(
         self, doc: Document, sources: IncidentSources, updates: list[Update | None]
@@ -441,14 +453,21 @@ def validate(
     """The model of the site, or `SourceError` listing every problem in every file.
 
     Problems that do not stop publication (e.g. a late CNIL notification) go to `warnings`.
-    `renderer` keeps the HTML made to vet it, `judged` each text's verdict (`safety.py`).
+    `renderer` keeps the HTML made to vet it, `judged` each text's and incident's verdict
+    (`safety.py`, `verdicts.py`): an incident judged by an earlier check is not judged again.
     """
+    renderer = renderer or MarkdownRenderer()
     checker = _Checker(settings, judged)
     checker.problems.extend(sources.problems)
+    verdicts = None
+    if judged is not None:
+        policy = safety.site_policy(sources, settings, renderer.served_path)
+        verdicts = Verdicts(judged, fingerprint(settings), fingerprint(policy))
     incidents: list[Incident] = []
     claimed: dict[str, str] = {}
+    judged_now: list[tuple[IncidentSources, Verdict]] = []
     for incident_sources in sources.incidents:
-        incident = checker.incident(incident_sources)
+        incident = _incident(checker, incident_sources, verdicts, judged_now)
         doc = incident_sources.incident
         declared = doc.data.get("id") if doc and isinstance(doc.data, dict) else None
         if isinstance(declared, str):
@@ -468,9 +487,63 @@ def validate(
     faq = checker.faq(sources.faq, None)
     if sources.faq is not None:
         checker.problems.extend(placeholders.in_document(sources.faq))
-    checker.problems.extend(safety.source_problems(sources, settings, renderer, judged))
+    kept = frozenset(s.path for s in sources.incidents) - {s.path for s, _ in judged_now}
+    linking: set[str] = set()
+    unsafe = safety.source_problems(sources, settings, renderer, judged, kept, linking)
+    checker.problems.extend(unsafe)
+    if verdicts is not None:
+        _keep_verdicts(verdicts, judged_now, unsafe, linking)
     if warnings is not None:
         warnings.extend(sorted(set(checker.warnings)))
     if checker.problems:
         raise SourceError(checker.problems)
     return Site(settings, tuple(sorted(incidents, key=lambda i: i.id)), faq)
+
+
+def _incident(
+    checker: _Checker,
+    sources: IncidentSources,
+    verdicts: Verdicts | None,
+    judged_now: list[tuple[IncidentSources, Verdict]],
+) -> Incident | None:
+    """The incident's model, its problems and warnings: kept ones, or judged now (listed in
+    `judged_now`, to be completed by the safety of its texts)."""
+    verdict = verdicts.get(sources) if verdicts is not None else None
+    problems, warnings = len(checker.problems), len(checker.warnings)
+    checker.judging = verdict is None
+    try:
+        incident = checker.incident(sources)
+    finally:
+        checker.judging = True
+    if verdict is None:
+        found = Verdict(tuple(checker.problems[problems:]), tuple(checker.warnings[warnings:]))
+        judged_now.append((sources, found))
+    else:  # what the model-only pass reported is what the verdict holds, and more: dropped
+        del checker.problems[problems:], checker.warnings[warnings:]
+        checker.problems.extend(verdict.problems)
+        checker.warnings.extend(verdict.warnings)
+    return incident
+
+
+def _keep_verdicts(
+    verdicts: Verdicts,
+    judged_now: list[tuple[IncidentSources, Verdict]],
+    unsafe: list[Problem],
+    linking: set[str],
+) -> None:
+    """Keep each verdict made now, with the safety problems of its incident's files."""
+    if not judged_now:
+        return
+    depth = judged_now[0][0].path.count("/") + 1  # every incident folder is `<incidents>/<id>`
+
+    def incident_of(path: str) -> str:
+        return "/".join(path.split("/")[:depth])
+
+    by_incident: dict[str, list[Problem]] = {}
+    for problem in unsafe:
+        by_incident.setdefault(incident_of(problem.path), []).append(problem)
+    linked = {incident_of(path) for path in linking}
+    for sources, found in judged_now:
+        own = tuple(by_incident.get(sources.path, ()))
+        verdict = Verdict(found.problems + own, found.warnings)
+        verdicts.put(sources, verdict, linking=sources.path in linked)

@@ -1,0 +1,62 @@
+"""Whole-incident verdicts kept from earlier checks, so that one new update re-judges one incident.
+
+An incident's problems and warnings follow from its own texts (`IncidentSources.digest`),
+the settings and the code (the scope of the table holding them); and, when one of its texts
+may link to the site's incidents or questions, from their list (the link policy). An
+incident with all of these unchanged keeps its verdict: its schemas, dates, placeholders,
+timeline and the safety of its every text are not judged again. Its model is still made
+from its sources, which the build needs. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from vigie.cache import fingerprint
+from vigie.messages import Problem
+
+if TYPE_CHECKING:
+    from vigie.cache import Memo
+    from vigie.sources.load import IncidentSources
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What judging one incident found."""
+
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """The verdicts of earlier checks, for the settings and the site's lists of this one."""
+
+    kept: Memo
+    settings: str  # a fingerprint of the settings
+    lists: str  # a fingerprint of the link policy, lists of incidents and questions included
+
+    def key(self, sources: IncidentSources) -> str:
+        return fingerprint("incident", sources.path, sources.digest(), self.settings)
+
+    def get(self, sources: IncidentSources) -> Verdict | None:
+        """The verdict of an earlier check of the same texts, if it still stands."""
+        entry = self.kept.get(self.key(sources))
+        if not isinstance(entry, dict) or entry.get("lists") not in ("", self.lists):
+            return None
+        return Verdict(
+            tuple(Problem(*p) for p in entry["problems"]),
+            tuple(Problem(*p) for p in entry["warnings"]),
+        )
+
+    def put(self, sources: IncidentSources, verdict: Verdict, *, linking: bool) -> None:
+        """Keep `verdict`; `linking` when it depends on the site's lists (a text may link)."""
+        self.kept.put(
+            self.key(sources),
+            {
+                "lists": self.lists if linking else "",
+                "problems": [[p.path, p.line, p.message] for p in verdict.problems],
+                "warnings": [[p.path, p.line, p.message] for p in verdict.warnings],
+            },
+        )
