@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -70,8 +70,9 @@ class Entry:
     id: str
     url: str
     title: str
-    summary: str
-    content_html: str
+    # Its HTML and summary, made when first read: of a long history's ten thousand entries,
+    # the feeds show the newest few and those of the incidents whose feeds are made again.
+    texts: Callable[[], tuple[str, str]] = field(repr=False, compare=False)
     published: datetime  # in the site's time zone
     updated: datetime  # the last correction, or `published`
     # The update's status, "communication" for a message sent to members, or "fraud" for a
@@ -84,6 +85,18 @@ class Entry:
     @property
     def order(self) -> tuple[datetime, str, str]:
         return (self.published, self.incident_id, self.slug)
+
+    @cached_property
+    def _texts(self) -> tuple[str, str]:
+        return self.texts()
+
+    @property
+    def content_html(self) -> str:
+        return self._texts[0]
+
+    @property
+    def summary(self) -> str:
+        return self._texts[1]
 
 
 @dataclass(frozen=True)
@@ -119,15 +132,13 @@ def entry(
 ) -> Entry:
     """The feed entry of one published update (`kept`: texts made by earlier builds)."""
     page = incident_page(settings, view.incident.id)
-    content = kept_text(kept, "absolute", absolute_urls, str(markdown(update.body)), page)
     published = french.local(update.date, settings.timezone)
     updated = max((update.date, *(c.date for c in update.corrections)))
     return Entry(
         id=entry_id(settings, update),
         url=permalink(settings, update),
         title=entry_title(view.incident.title, update),
-        summary=kept_text(kept, "summary", plain_text, content),
-        content_html=content,
+        texts=partial(_update_texts, update.body, page, markdown, kept),
         published=published,
         updated=french.local(updated, settings.timezone),
         category=update.status.value,
@@ -135,6 +146,18 @@ def entry(
         incident_id=view.incident.id,
         slug=update.slug,
     )
+
+
+def _update_texts(
+    body: str, page: str, markdown: MarkdownToHtml, kept: Memo | None
+) -> tuple[str, str]:
+    """An update's HTML with absolute links, and its summary."""
+    content = kept_text(kept, "absolute", absolute_urls, str(markdown(body)), page)
+    return content, kept_text(kept, "summary", plain_text, content)
+
+
+def _written_texts(content: str) -> tuple[str, str]:
+    return content, plain_text(content)
 
 
 COMMUNICATION = "communication"
@@ -159,8 +182,7 @@ def communication_entry(view: IncidentView, message: Communication, settings: Se
         id=communication_id(settings, view.incident.id, message.id),
         url=incident_page(settings, view.incident.id, MESSAGES_ANCHOR),
         title=f"{view.incident.title} — {french.COMMUNICATION_LABEL} : {message.subject}",
-        summary=plain_text(content),
-        content_html=content,
+        texts=partial(_written_texts, content),
         published=sent,
         updated=sent,
         category=COMMUNICATION,
@@ -211,8 +233,7 @@ def fraud_entry(view: IncidentView, message: FraudulentMessage, settings: Settin
         id=fraud_id(settings, view.incident.id, message.id),
         url=incident_page(settings, view.incident.id, fraud_anchor(message)),
         title=f"{not_ours} ({channel}, « {defang(message.subject)} »)",
-        summary=plain_text(content),
-        content_html=content,
+        texts=partial(_written_texts, content),
         published=first,
         updated=max(first, last),
         category=FRAUD,
