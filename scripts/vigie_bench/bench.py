@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 SIZES = (10, 100, 1000)
+S3_SIZE = 100  # at 1,000 the bucket section alone takes two minutes
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--no-weight", action="store_true", help="sans la section « Poids des pages » (Chromium)"
+    )
+    parser.add_argument(
+        "--s3-size",
+        type=int,
+        default=S3_SIZE,
+        help="taille du site déployé dans un seau S3 (0 : sans ; 1000 : 2 min de plus)",
     )
     return parser
 
@@ -134,16 +141,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         except pageweight.NotMeasured as error:
             weights = error
     bucket = ""
-    largest = max(sizes)
-    if largest >= 1000 and rebuilds:  # what a one-update deploy sends at a long history
-        say("vigie deploy s3 (rclone serve s3)")
-        size_dir = work / f"{largest}"
+    if args.s3_size in sizes and any(r.incidents == args.s3_size for r in rebuilds):
+        say(f"vigie deploy s3 (rclone serve s3), {args.s3_size} incidents")
+        size_dir = work / f"{args.s3_size}"
         try:
             bucket = s3_deploy.report(
                 *s3_deploy.measure(size_dir / "repo" / "site", size_dir / "updated" / "site")
             )
         except SystemExit as error:
             bucket = f"Non mesuré : {error}\n"
+        bucket = f"Site de {report.size_text(args.s3_size)} incidents.\n\n{bucket}"
     words = sys.argv[1:] if argv is None else list(argv)
     command = "make bench" if os.environ.get("MAKELEVEL") and not words else ""
     command = command or shlex.join(["python", "-m", "vigie_bench.bench", *words])

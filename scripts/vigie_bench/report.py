@@ -335,8 +335,8 @@ def report(
         text += (
             "\n## Déployer dans un seau S3\n\n"
             "`vigie deploy s3` vers un vrai serveur S3 sur 127.0.0.1 (`rclone serve s3`, "
-            "`vigie_bench.s3_deploy`) : le site de la plus grande taille dans un seau vide, "
-            "puis le même site après sa mise à jour de plus. Secondes : la commande entière.\n\n"
-            + bucket
+            "`vigie_bench.s3_deploy`) : le site dans un seau vide, puis le même site après sa "
+            "mise à jour de plus. Secondes : la commande entière. À 1 000 incidents "
+            "(`--s3-size 1000`, deux minutes de plus), voir `docs/deploiement.md`.\n\n" + bucket
         )
     return text
