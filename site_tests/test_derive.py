@@ -516,6 +516,16 @@ def test_site_view_at_two_moments() -> None:
     assert _shown(derive.site_view(SITE, LATER)) == [("y", ["u1"]), ("x", ["u1", "u3"])]
 
 
+def test_the_published_count_is_what_the_view_shows() -> None:
+    # Drafts (the draft incident "d", the draft update u2) and scheduled updates not counted.
+    assert derive.published_count(SITE, FIRST_EVENING) == (1, 1)
+    assert derive.published_count(SITE, THIRD_DAY) == (1, 2)
+    for now in (FIRST_EVENING, THIRD_DAY, LATER):
+        view = derive.site_view(SITE, now)
+        updates = sum(len(i.updates) for i in view.incidents)
+        assert derive.published_count(SITE, now) == (len(view.incidents), updates)
+
+
 def test_the_site_was_updated_at_its_latest_update_whichever_incident() -> None:
     latest = datetime(2024, 3, 10, 9, 0, tzinfo=WINTER)
     old = _incident(

@@ -168,8 +168,11 @@ def test_a_saved_update_shows_an_error_then_the_fixed_page(
     _wait_for(lambda: fixed_title in (_latest_title(url) or ""), "page after the fix", server)
     _wait_for(lambda: UPDATED.fullmatch(_lines(log)[-1]) is not None, "« Aperçu à jour »", server)
     shown = _lines(log)
-    assert shown.index(NOT_UPDATED) < len(shown) - 1  # told after the error, not before
-    assert sum(bool(UPDATED.fullmatch(line)) for line in shown) == 2  # each good save
+    refused = shown.index(NOT_UPDATED)
+    # Each good save is told, before the refusal and after it. Not "exactly twice": under
+    # load, one write_text may reach the watcher as two events (truncate, then write).
+    assert any(UPDATED.fullmatch(line) for line in shown[:refused])
+    assert any(UPDATED.fullmatch(line) for line in shown[refused + 1 :])
     english = [line for line in shown if any(words in line for words in ENGLISH)]
     assert english == []
 

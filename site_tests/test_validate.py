@@ -267,3 +267,18 @@ def test_libyaml_reads_every_source_as_pyyaml_does(example_repo: Path) -> None:
         slow = load._parse_yaml_slowly(text, "f", slow_problems, first_line=2)
         assert fast == slow, path
         assert fast_problems == slow_problems, path
+
+
+def test_control_characters_are_what_yaml_cannot_print_and_the_bidi_controls() -> None:
+    import re
+
+    import yaml
+
+    from vigie.sources.yamldoc import CONTROL_CHARACTER
+
+    every = "".join(map(chr, range(0x110000)))
+    yaml_refuses = set(yaml.reader.Reader.NON_PRINTABLE.findall(every))
+    bidi = set(re.findall("[\u202a-\u202e\u2066-\u2069]", every))
+    assert len(bidi) == 9
+    assert {"\x00", "\x7f", "\ud800"} <= yaml_refuses
+    assert set(CONTROL_CHARACTER.findall(every)) == yaml_refuses | bidi

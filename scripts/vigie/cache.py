@@ -279,19 +279,19 @@ class Placed:
         self.memo = memo
         self.live = live
 
-    def link(self, dest: str, digest: str, target: Path) -> bool:
-        """Link the live site's `dest` to `target` if it is the recorded file of `digest`."""
+    def link(self, dest: str, digest: str, target: Path) -> int | None:
+        """Link the live site's `dest` to `target` (whose folder exists) if it is the recorded
+        file of `digest`: its size, else None."""
         entry = self.memo.known.get(dest)
         source = self.live / dest
         try:
             if not entry or entry[0] != digest or entry[1:] != _identity(source.lstat()):
-                return False
-            target.parent.mkdir(parents=True, exist_ok=True)
+                return None
             os.link(source, target)
         except OSError:  # gone, another file system, links refused: the bytes are written
-            return False
+            return None
         self.expect(dest, digest)
-        return True
+        return int(entry[2])
 
     def expect(self, dest: str, digest: str) -> None:
         """`dest` will hold the bytes of `digest` once the new site is in place."""

@@ -10,7 +10,7 @@ from vigie import french
 from vigie.model import ComponentStatus, Impact, Status
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
     from datetime import date, timedelta
 
     from vigie.model import Component, Incident, NoticeState, Site, Update
@@ -213,12 +213,10 @@ def site_view(site: Site, now: datetime | None = None, preview: bool = False) ->
     With `preview`, drafts and scheduled updates are included too (for `vigie serve
     --drafts` only: such a build is never published).
     """
-    views = []
-    for incident in site.incidents:
-        updates = tuple(u for u in incident.updates if preview or is_published(u, now))
-        if (incident.draft and not preview) or not updates:
-            continue
-        views.append(IncidentView(incident, updates, notice_versions(incident, updates), now))
+    views = [
+        IncidentView(incident, updates, notice_versions(incident, updates), now)
+        for incident, updates in _shown(site, now, preview)
+    ]
     views.sort(key=lambda v: (v.incident.started, v.incident.id), reverse=True)
     worst: dict[str, ComponentStatus] = {}
     for view in views:
@@ -234,6 +232,22 @@ def site_view(site: Site, now: datetime | None = None, preview: bool = False) ->
     impacts += [_component_impact(status) for _, status in component_states]
     indicator = max(impacts, key=lambda i: i.rank, default=Impact.NONE)
     return SiteView(site, tuple(views), component_states, indicator, now, preview)
+
+
+def published_count(site: Site, now: datetime | None) -> tuple[int, int]:
+    """How many incidents and updates `site_view(site, now)` shows, without making it."""
+    shown = list(_shown(site, now, preview=False))
+    return len(shown), sum(len(updates) for _, updates in shown)
+
+
+def _shown(
+    site: Site, now: datetime | None, preview: bool
+) -> Iterator[tuple[Incident, tuple[Update, ...]]]:
+    """Each incident the site shows at `now`, with the updates it shows."""
+    for incident in site.incidents:
+        updates = tuple(u for u in incident.updates if preview or is_published(u, now))
+        if updates and (preview or not incident.draft):
+            yield incident, updates
 
 
 def timeline(view: SiteView) -> tuple[tuple[date, tuple[TimelineEntry, ...]], ...]:

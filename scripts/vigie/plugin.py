@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import os
 import sys
@@ -33,8 +32,6 @@ from vigie.pages.site import handwritten, pages, site_updated
 from vigie.publish import hosting, manifest
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -42,7 +39,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-    from vigie.cache import Blobs, BuildCache, Memo, Placed
+    from vigie.cache import BuildCache, Memo
     from vigie.derive import SiteView
     from vigie.markup import MarkdownRenderer
     from vigie.pages.site import GeneratedPage
@@ -78,17 +75,14 @@ class _Build:
     version: manifest.SiteVersion
     pages: dict[str, GeneratedPage]
     outputs: dict[str, str | bytes]  # files that are not pages, by their path in the site
+    writer: reuse.SiteWriter  # the files Vigie writes itself; the cache's pages and bytes
     inline_code: csp.InlineCode = field(default_factory=csp.InlineCode)  # of every page so far
     feeds_dir: tempfile.TemporaryDirectory[str] | None = None  # each feed written as made
-    kept: Memo | None = None  # the pages of earlier builds (a build with a cache)
-    blobs: Blobs | None = None  # their bytes
-    placed: Placed | None = None  # the pages the last build put in the live site
     texts: Memo | None = None  # texts the feeds and the API made from each update's HTML
     reused: dict[str, reuse.Reused] = field(default_factory=dict)  # taken from `kept`
     incident_inputs: dict[str, str] = field(default_factory=dict)  # by the incident's folder
     # Reused pages that search skips, written without MkDocs: (address, date) for the sitemap.
     left_out: dict[str, tuple[str, str]] = field(default_factory=dict)
-    written: dict[str, tuple[int, str]] = field(default_factory=dict)  # their size and SHA-256
 
 
 def build_site(
@@ -208,11 +202,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
                 **ical.files(view),
                 **published.files(view),
             },
-            kept=kept,
-            blobs=blobs,
+            writer=reuse.SiteWriter(Path(config.site_dir), kept, blobs, placed),
             texts=texts,
             reused=reused,
-            placed=placed,
             incident_inputs=reuse.incident_inputs(generated),
         )
         # Material's favicon, addressed by its content: kept in cache like the theme's files.
@@ -249,7 +241,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         }
         for uri, make in made.items():
             if inputs := reuse.output_inputs(uri, build.incident_inputs):
-                self._write_incident_file(build, uri, inputs, make, config)
+                build.writer.incident_file(uri, inputs, make)
                 continue
             path = Path(build.feeds_dir.name, uri)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -268,45 +260,21 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     def _take(self, build: _Build, page: GeneratedPage, config: MkDocsConfig) -> None:
         """Put a reused page in place: written now if search skips it (MkDocs never sees it),
         else rendered by an empty template and its bytes put back (`on_post_page`)."""
-        assert build.blobs is not None, "pages are reused only from a cache"
+        blobs = build.writer.blobs
+        assert blobs is not None, "pages are reused only from a cache"
         taken = build.reused[page.uri]
         if page.searchable or page.in_nav:
-            if reuse.take(build.blobs, taken) is None:  # damaged: made again
+            if reuse.take(blobs, taken) is None:  # damaged: made again
                 del build.reused[page.uri]
                 return
             build.pages[page.uri] = replace(page, template=reuse.TEMPLATE)
         else:
             file = File.generated(config, page.uri, content="")
-            if not _put_in_place(build, file.dest_uri, taken.digest, Path(file.abs_dest_path)):
+            if not build.writer.put(file.dest_uri, taken.digest):
                 del build.reused[page.uri]
                 return
             build.left_out[page.uri] = (file.url, page.updated)
         build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
-
-    def _write_incident_file(
-        self,
-        build: _Build,
-        uri: str,
-        inputs: str,
-        make: Callable[[], bytes],
-        config: MkDocsConfig,
-    ) -> None:
-        """A file of an incident's folder, written by Vigie (MkDocs never sees it): the bytes
-        an earlier build made from the same inputs, else made now and kept."""
-        target = Path(config.site_dir, uri)
-        if build.kept is not None and (digest := reuse.kept_output(build.kept, uri, inputs)):
-            if _put_in_place(build, uri, digest, target):
-                return
-        data = make()
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        if build.kept is not None and build.blobs is not None:
-            digest = reuse.keep_output(build.kept, build.blobs, uri, inputs, data)
-            if build.placed:
-                build.placed.expect(uri, digest)
-        else:
-            digest = hashlib.sha256(data).hexdigest()
-        build.written[uri] = (len(data), digest)
 
     def on_template_context(
         self, context: dict[str, Any], *, template_name: str, config: MkDocsConfig
@@ -387,19 +355,20 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         build, uri = self._current(), page.file.src_uri
         if uri in build.reused:
             taken = build.reused[uri]  # its inline code was counted by _take
-            assert build.blobs is not None, "pages are reused only from a cache"
-            page_html = reuse.take(build.blobs, taken)  # read whole in on_files: changed since?
+            assert build.writer.blobs is not None, "pages are reused only from a cache"
+            page_html = reuse.take(
+                build.writer.blobs, taken
+            )  # read whole in on_files: changed since?
             if page_html is None:
                 raise PluginError(CACHE_CHANGED_DURING_BUILD.format(page=uri))
             return page_html
         final, code = self._with_csp(html.collapse_whitespace(html.valid_toggles(output)))
         generated = build.pages.get(uri)
-        if build.kept is not None and build.blobs is not None and generated and generated.inputs:
-            digest = reuse.keep(
-                build.kept, build.blobs, generated, final, code.scripts, code.styles
-            )
-            if build.placed and not (generated.searchable or generated.in_nav):
-                build.placed.expect(page.file.dest_uri, digest)
+        kept, blobs, placed = build.writer.kept, build.writer.blobs, build.writer.placed
+        if kept is not None and blobs is not None and generated and generated.inputs:
+            digest = reuse.keep(kept, blobs, generated, final, code.scripts, code.styles)
+            if placed and not (generated.searchable or generated.in_nav):
+                placed.expect(page.file.dest_uri, digest)
         return final
 
     @event_priority(-90)
@@ -431,7 +400,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # The one file written after the build: it needs the bytes of all the others.
         # A preview (drafts shown) gets none, so that `vigie deploy` refuses it.
         if not build.preview:
-            manifest.write_manifest(Path(config.site_dir), build.version, build.written)
+            manifest.write_manifest(Path(config.site_dir), build.version, build.writer.written)
         if self.serving and self.cache is not None:
             self.cache.save(complete=True)
             self._let_go_of_cache()
@@ -513,26 +482,6 @@ def _with_left_out(pages: list[File], build: _Build, site_url: str) -> list[Any]
             )
             listed.append(SimpleNamespace(page=page))
     return listed
-
-
-def _put_in_place(build: _Build, dest: str, digest: str, target: Path) -> bool:
-    """Write the kept bytes of `digest` at `target` (linked from the live site when the file
-    there is still the one recorded); False when they are missing or damaged."""
-    assert build.blobs is not None, "bytes are kept only in a cache"
-    if build.placed and build.placed.link(dest, digest, target):
-        build.blobs.hold(digest)
-        size = target.stat().st_size
-    else:
-        data = build.blobs.get(digest)
-        if data is None:
-            return False
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        size = len(data)
-        if build.placed:
-            build.placed.expect(dest, digest)
-    build.written[dest] = (size, digest)  # the digest was checked
-    return True
 
 
 def _forget_feeds(build: _Build) -> None:

@@ -18,7 +18,7 @@ from vigie.cli import publish as publish_commands
 from vigie.cli import s3 as s3_commands
 from vigie.cli import workflow as workflow_commands
 from vigie.cli.common import print_problems, warn
-from vigie.derive import publication_time, scheduled_updates, site_view
+from vigie.derive import publication_time, published_count, scheduled_updates
 from vigie.publish.manifest import site_files
 from vigie.sources import guard as guard_module
 from vigie.sources import workflow
@@ -72,9 +72,8 @@ def _check(
         return None
     site = outcome.checked.site
     now = publication_time(os.environ)
-    published = site_view(site, now)
-    updates = sum(len(i.updates) for i in published.incidents)
-    print(msg.CHECK_OK.format(incidents=len(published.incidents), updates=updates))
+    incidents, updates = published_count(site, now)
+    print(msg.CHECK_OK.format(incidents=incidents, updates=updates))
     scheduled = scheduled_updates(site, now)
     if scheduled:
         print(msg.SCHEDULED_HEADER)

@@ -10,16 +10,17 @@ imports MkDocs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import hashlib
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from vigie.cache import code_fingerprint, fingerprint, folder_fingerprint
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
-    from vigie.cache import Blobs, Memo
+    from vigie.cache import Blobs, Memo, Placed
     from vigie.model import Settings
     from vigie.pages.site import GeneratedPage
 
@@ -133,3 +134,63 @@ def keep_output(kept: Memo, blobs: Blobs, uri: str, inputs: str, data: bytes) ->
     digest = blobs.put(data)
     kept.put(uri, [fingerprint(inputs, uri), digest, [], []])
     return digest
+
+
+@dataclass
+class SiteWriter:
+    """The files a build writes into its site itself, MkDocs never seeing them: the kept bytes
+    of an earlier build put in place, and the files of an incident's folder.
+
+    `kept`, `blobs`: the pages table and its bytes (a build with a cache); `placed`: the files
+    the last build put in the live site, linked instead of written again.
+    """
+
+    site_dir: Path
+    kept: Memo | None = None
+    blobs: Blobs | None = None
+    placed: Placed | None = None
+    written: dict[str, tuple[int, str]] = field(default_factory=dict)  # size and SHA-256
+    _folders: set[Path] = field(default_factory=set)
+
+    def put(self, dest: str, digest: str) -> bool:
+        """Write the kept bytes of `digest` at `dest` (linked from the live site when the file
+        there is still the one recorded); False when they are missing or damaged."""
+        assert self.blobs is not None, "bytes are kept only in a cache"
+        target = self._target(dest)
+        if self.placed and (linked := self.placed.link(dest, digest, target)) is not None:
+            self.blobs.hold(digest)
+            size = linked
+        else:
+            data = self.blobs.get(digest)
+            if data is None:
+                return False
+            target.write_bytes(data)
+            size = len(data)
+            if self.placed:
+                self.placed.expect(dest, digest)
+        self.written[dest] = (size, digest)  # the digest was checked
+        return True
+
+    def incident_file(self, uri: str, inputs: str, make: Callable[[], bytes]) -> None:
+        """A file of an incident's folder: the bytes an earlier build made from the same
+        inputs, else made now and kept."""
+        if self.kept is not None and (digest := kept_output(self.kept, uri, inputs)):
+            if self.put(uri, digest):
+                return
+        data = make()
+        self._target(uri).write_bytes(data)
+        if self.kept is not None and self.blobs is not None:
+            digest = keep_output(self.kept, self.blobs, uri, inputs, data)
+            if self.placed:
+                self.placed.expect(uri, digest)
+        else:
+            digest = hashlib.sha256(data).hexdigest()
+        self.written[uri] = (len(data), digest)
+
+    def _target(self, dest: str) -> Path:
+        """Where `dest` goes, its folder made: once per folder of 11,000 pages, not thrice."""
+        target = self.site_dir / dest
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        return target

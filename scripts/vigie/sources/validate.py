@@ -37,7 +37,7 @@ from vigie.model import (
     Status,
     Update,
 )
-from vigie.sources import breach, placeholders, registers, safety
+from vigie.sources import breach, placeholders, registers, safety, timeline
 from vigie.sources.dates import parse_datetime
 from vigie.sources.structure import judged_structure
 from vigie.sources.verdicts import Verdict, Verdicts
@@ -289,7 +289,7 @@ class _Checker:
             (u for u in updates if u is not None and not u.draft), key=lambda u: u.date
         )
         if self.judging:
-            self._check_timeline(sources, started, resolved, published)
+            self.problems.extend(timeline.problems(sources, started, resolved, published))
         if self.judging and data.get("kind") == Kind.DATA_BREACH and data.get("draft") is not True:
             self._check_breach_notice(doc, initial, published)
         contact = data.get("contact")
@@ -377,58 +377,6 @@ class _Checker:
             path, line = self.authority_lines[notification]
             self.warnings.append(Problem(path, line, msg.LATE_CNIL.format(hours=hours)))
 
-    def _check_timeline(
-        self,
-        sources: IncidentSources,
-        started: datetime | None,
-        resolved: datetime | None,
-        published: list[Update],
-    ) -> None:
-        doc = sources.incident
-        assert doc is not None
-        by_date: dict[datetime, Update] = {}
-        for update in published:
-            path = str(update.source)
-            source = next(s for s in sources.updates if s.path == path)
-            line = source.front_matter.line("date")
-            if started and update.date < started:
-                self.report(
-                    path,
-                    line,
-                    msg.UPDATE_BEFORE_START.format(
-                        date=update.date.isoformat(), started=started.isoformat()
-                    ),
-                )
-            if update.date in by_date:
-                other = by_date[update.date].source.name
-                self.report(
-                    path,
-                    line,
-                    msg.SAME_DATE_UPDATES.format(date=update.date.isoformat(), other=other),
-                )
-            by_date.setdefault(update.date, update)
-        if started and resolved and resolved < started:
-            self.report(doc, doc.line("resolved"), msg.RESOLVED_BEFORE_START)
-        if not sources.update_files:
-            self.report(doc, 1, msg.NO_UPDATES)
-        if not published:
-            return
-        last = published[-1]
-        if resolved and not last.status.is_closed:
-            self.report(
-                doc,
-                doc.line("resolved"),
-                msg.RESOLVED_BUT_OPEN.format(last=last.source.name, status=last.status),
-            )
-        if last.status.is_closed and "resolved" not in (doc.data or {}):
-            self.report(
-                doc,
-                doc.line("started"),
-                msg.CLOSED_BUT_NOT_RESOLVED.format(
-                    status=last.status, example=last.date.isoformat()
-                ),
-            )
-
 
 def _get(data: Any, keys: tuple[str | int, ...]) -> Any:
     for key in keys:
@@ -492,7 +440,7 @@ def validate(
     unsafe = safety.source_problems(sources, settings, renderer, judged, kept, linking)
     checker.problems.extend(unsafe)
     if verdicts is not None:
-        _keep_verdicts(verdicts, judged_now, unsafe, linking)
+        verdicts.keep(judged_now, unsafe, linking)
     if warnings is not None:
         warnings.extend(sorted(set(checker.warnings)))
     if checker.problems:
@@ -523,27 +471,3 @@ def _incident(
         checker.problems.extend(verdict.problems)
         checker.warnings.extend(verdict.warnings)
     return incident
-
-
-def _keep_verdicts(
-    verdicts: Verdicts,
-    judged_now: list[tuple[IncidentSources, Verdict]],
-    unsafe: list[Problem],
-    linking: set[str],
-) -> None:
-    """Keep each verdict made now, with the safety problems of its incident's files."""
-    if not judged_now:
-        return
-    depth = judged_now[0][0].path.count("/") + 1  # every incident folder is `<incidents>/<id>`
-
-    def incident_of(path: str) -> str:
-        return "/".join(path.split("/")[:depth])
-
-    by_incident: dict[str, list[Problem]] = {}
-    for problem in unsafe:
-        by_incident.setdefault(incident_of(problem.path), []).append(problem)
-    linked = {incident_of(path) for path in linking}
-    for sources, found in judged_now:
-        own = tuple(by_incident.get(sources.path, ()))
-        verdict = Verdict(found.problems + own, found.warnings)
-        verdicts.put(sources, verdict, linking=sources.path in linked)

@@ -60,3 +60,26 @@ class Verdicts:
                 "warnings": [[p.path, p.line, p.message] for p in verdict.warnings],
             },
         )
+
+    def keep(
+        self,
+        judged_now: list[tuple[IncidentSources, Verdict]],
+        unsafe: list[Problem],
+        linking: set[str],
+    ) -> None:
+        """Keep each verdict made now, with the safety problems of its incident's files."""
+        if not judged_now:
+            return
+        depth = judged_now[0][0].path.count("/") + 1  # every incident folder is `<incidents>/<id>`
+
+        def incident_of(path: str) -> str:
+            return "/".join(path.split("/")[:depth])
+
+        by_incident: dict[str, list[Problem]] = {}
+        for problem in unsafe:
+            by_incident.setdefault(incident_of(problem.path), []).append(problem)
+        linked = {incident_of(path) for path in linking}
+        for sources, found in judged_now:
+            own = tuple(by_incident.get(sources.path, ()))
+            verdict = Verdict(found.problems + own, found.warnings)
+            self.put(sources, verdict, linking=sources.path in linked)
