@@ -300,9 +300,10 @@ def test_a_kept_page_is_linked_from_the_live_site_unless_it_was_touched(tmp_path
     incremental_build(repo)
     page = repo.root / "site" / VERSION_PAGE
     first = page.stat().st_ino
-    repo.new_update()
-    incremental_build(repo)
-    assert page.stat().st_ino == first  # the same file, linked
+    for _ in range(2):  # and again: removing the replaced site does not unseal the record
+        repo.new_update()
+        incremental_build(repo)
+        assert page.stat().st_ino == first  # the same file, linked
     assert_same(repo, tmp_path / "reference")
 
     before = page.stat()

@@ -35,6 +35,7 @@ FORMAT = 1
 _PACKAGE = Path(__file__).parent
 _BLOBS = "blobs"
 _LOCK = "lock"
+_PLACED = "placed"  # the table of the files put in the live site, sealed last
 
 # Shown on standard error; the build goes on without the damaged part.
 CACHE_DAMAGED = (
@@ -198,22 +199,34 @@ class BuildCache:
     def placed(self, live: Path) -> Placed:
         """The record of the pages put in the live site `live` by the last build there."""
         if self._placed is None:
-            self._placed = Placed(self.memo("placed", fingerprint(str(live))), live)
+            self._placed = Placed(self.memo(_PLACED, fingerprint(str(live))), live)
         return self._placed
 
-    def save(self, *, complete: bool = False) -> None:
+    def save(self, *, complete: bool = False, settled: Callable[[], None] | None = None) -> None:
         """Write each table; `complete` (a build: it asked for all it needs) keeps only what
         this run used, and the blobs it used, so that nothing grows. Otherwise (a check,
-        which asks for no page and for no HTML of a text already judged) nothing is dropped."""
+        which asks for no page and for no HTML of a text already judged) nothing is dropped.
+
+        `settled` returns once nothing else touches the live site's files: the record of the
+        files placed there is taken after it. Removing the replaced site, whose files the new
+        one links, changes their change time: recorded before, none would be linked again.
+        """
         assert self._lock is not None, "saved under the lock"
+        for name in [n for n in self._memos if n != _PLACED]:
+            self._write(name, complete)
+        if settled is not None:
+            settled()
         if self._placed is not None:  # the new site is in place: its files are recorded
             self._placed.seal()
-        for name, memo in self._memos.items():
-            entries = memo.used if complete else {**memo.known, **memo.used}
-            _write_table(self._table_path(name), entries, {"format": FORMAT, "scope": memo.scope})
+            self._write(_PLACED, complete)
         if complete:
             for store in self._stores.values():
                 store.prune()
+
+    def _write(self, name: str, complete: bool) -> None:
+        memo = self._memos[name]
+        entries = memo.used if complete else {**memo.known, **memo.used}
+        _write_table(self._table_path(name), entries, {"format": FORMAT, "scope": memo.scope})
 
     def shown(self, path: Path) -> str:
         return str(Path(CACHE_DIR, path.relative_to(self.folder)))

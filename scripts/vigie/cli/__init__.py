@@ -104,7 +104,7 @@ def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
         )
         removal.start()
         try:
-            cache.save(complete=True)
+            cache.save(complete=True, settled=removal.join)
         finally:
             removal.join()
     print(msg.BUILD_OK.format(site_dir=site_dir, files=len(site_files(site_dir))))
