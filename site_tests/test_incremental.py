@@ -340,6 +340,23 @@ def test_two_builds_at_once_take_turns_and_leave_a_sound_cache(tmp_path: Path) -
     assert "cache" not in again.stderr
 
 
+def test_the_tables_read_are_let_go_with_the_cache(tmp_path: Path) -> None:
+    """Read tables are frozen out of the cycle collector's walks while a run uses them; a
+    preview process, which lets go of its cache after each rebuild, gets them back."""
+    import gc
+
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    gc.unfreeze()
+    cache = pipeline.open_cache(repo.config, print)
+    with cache.locked():
+        table = cache.memo("yaml", cache_module.code_fingerprint())
+        assert table.known  # read, from the build's table
+        assert gc.get_freeze_count() > 0
+        assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
 def _checked(repo: Path, clean: bool = False) -> list[str]:
     return _outcome(repo, clean)[0]
 

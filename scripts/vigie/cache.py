@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -81,6 +82,25 @@ def code_fingerprint() -> str:
     import vigie  # read when called: a version bumped in place is another scope
 
     return fingerprint(FORMAT, vigie.__version__, sys.version, code, packages)
+
+
+@contextlib.contextmanager
+def _uncollected() -> Iterator[None]:
+    """Python's cycle collector paused while a table is read, then the table frozen.
+
+    A table is plain JSON (dicts, lists, strings: no cycle to collect) of up to millions of
+    objects; the collector would walk them again and again as they are made, and at every
+    later full collection (a second of a check at 1,000 incidents). Frozen, they live as
+    long as the run, as a table does, and collections skip them.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if paused:
+            gc.enable()
 
 
 def folder_fingerprint(folder: Path) -> str:
@@ -154,6 +174,9 @@ class BuildCache:
         self._lock = descriptor
 
     def release(self) -> None:
+        """Let go of the lock, and of the tables read (frozen by `_uncollected`): a preview
+        process reads them again at its next rebuild."""
+        gc.unfreeze()
         if self._lock is not None:
             os.close(self._lock)  # closing releases the lock
             self._lock = None
@@ -180,7 +203,8 @@ class BuildCache:
                 return {}  # another Vigie, package set, theme or mkdocs.yml: not reused
             if header.get("checksum") != hashlib.sha256(memoryview(data)[:cut]).hexdigest():
                 raise ValueError("checksum")
-            entries = json.loads(data[:cut])
+            with _uncollected():
+                entries = json.loads(data[:cut])
             if not isinstance(entries, dict):
                 raise ValueError("entries")
         except FileNotFoundError:

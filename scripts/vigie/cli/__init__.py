@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import sys
@@ -117,6 +118,8 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> Path | None:
 
     show_mkdocs_warnings()
     checked = _check(config_file, site_dir=site_dir, cache=cache)  # compared with the last
+    # The checked site lives as long as the build: later collections need not walk it.
+    gc.freeze()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
