@@ -74,10 +74,14 @@ def test_a_small_run_reports_every_figure(tmp_path: Path, monkeypatch: pytest.Mo
     report = output.read_text(encoding="utf-8")
     assert re.search(r"^\| 3 \| (\d+) / \1 \|", report, re.MULTILINE)  # same pages for both
     assert "## Publier une mise à jour" in report
-    assert re.search(r"^\| 3 \| [\d.]+ \| [\d.]+ \| \*\*[\d.]+\*\* \|", report, re.MULTILINE)
+    # Full build, then one update with the site in place, then one as in CI, then the check.
+    row = r"^\| 3 \| [\d.]+ \| [\d.]+ \| \*\*[\d.]+\*\* \| \d+ \| [\d.]+ \| \*\*[\d.]+\*\* \|"
+    assert re.search(row, report, re.MULTILINE)
     assert "## Objectifs" in report
+    assert "(site en place) |" in report
+    assert "(CI) |" in report
     updated = max((tmp_path / "w/3/updated/incidents").glob("*/updates"))
-    assert len(list(updated.glob("*.md"))) == synth.UPDATES_PER_INCIDENT + 1
+    assert len(list(updated.glob("*.md"))) == synth.UPDATES_PER_INCIDENT + 2  # two days' news
     # Both packages were frozen for the children: the `vigie` measured, the plain site writer.
     assert (tmp_path / "w/code/vigie/plugin.py").is_file()
     assert (tmp_path / "w/code/vigie_bench/plain.py").is_file()

@@ -107,6 +107,11 @@ def copy_with_update_command(repo: Path, target: Path) -> list[str]:
     return [sys.executable, "-m", "vigie_bench.synth", "copy-with-update", str(repo), str(target)]
 
 
+def add_update_command(repo: Path) -> list[str]:
+    """One update more in `repo`, its site and cache left as they are."""
+    return [sys.executable, "-m", "vigie_bench.synth", "add-update", str(repo)]
+
+
 def plain_command(plain: Path) -> list[str]:
     """Plain `mkdocs build` of the plain Material site."""
     return [sys.executable, "-m", "mkdocs", "build", "-f", str(plain / "mkdocs.yml")]
@@ -169,11 +174,13 @@ class Result:
 
 @dataclass(frozen=True)
 class Rebuild:
-    """One new update published with the last build's cache: the build, then the check."""
+    """One new update published with the last build's cache: the build, then the check; then
+    one more update, built with the site the first left in place (as on staff's machine)."""
 
     incidents: int
-    run: Run
+    run: Run  # the copy's site and cache are new files: nothing can be linked (as in CI)
     check: Run
+    in_place: Run | None = None
 
 
 def _html_pages(site: Path) -> int:
@@ -223,6 +230,8 @@ def measure_size(
                 copy_with_update_command(repo, updated),
                 vigie_command(updated, "build"),
                 vigie_command(updated, "check"),
+                add_update_command(updated),
+                vigie_command(updated, "build"),
             ]
             if rebuild and number == 1
             else []
@@ -232,10 +241,13 @@ def measure_size(
             [*full, *rebuilding], [*writing, plain_command(plain)], jobs
         )
         if after_update:
-            rebuilt = Rebuild(incidents, after_update[1], after_update[2])
+            rebuilt = Rebuild(incidents, after_update[1], after_update[2], after_update[4])
+            assert rebuilt.in_place is not None
             say(
                 f"  une mise à jour de plus, cache chaud : build {rebuilt.run.seconds:.1f} s "
-                f"({rebuilt.run.peak_mib:.0f} Mio), check {rebuilt.check.seconds:.1f} s"
+                f"({rebuilt.run.peak_mib:.0f} Mio), check {rebuilt.check.seconds:.1f} s ; "
+                f"une autre, site en place : build {rebuilt.in_place.seconds:.1f} s "
+                f"({rebuilt.in_place.peak_mib:.0f} Mio)"
             )
         material = material[-1]
         vigie_runs.append(vigie)

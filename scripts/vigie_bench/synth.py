@@ -406,6 +406,12 @@ def copy_with_update(repo: Path, target: Path) -> Path:
 if __name__ == "__main__":  # python -m vigie_bench.synth copy-with-update REPO TARGET
     import sys
 
+    if sys.argv[1:2] == ["add-update"] and len(sys.argv) == 3:
+        print(add_update(Path(sys.argv[2])))
+        sys.exit(0)
     if len(sys.argv) != 4 or sys.argv[1] != "copy-with-update":
-        sys.exit("usage : python -m vigie_bench.synth copy-with-update DÉPÔT COPIE")
+        sys.exit(
+            "usage : python -m vigie_bench.synth copy-with-update DÉPÔT COPIE\n"
+            "        python -m vigie_bench.synth add-update DÉPÔT"
+        )
     print(copy_with_update(Path(sys.argv[2]), Path(sys.argv[3])))
