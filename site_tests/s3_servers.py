@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.config import Config
 
 from conftest import vigie_here as vigie_here
 from two_builds import GIT_IDENTITY as GIT_IDENTITY
@@ -75,13 +76,17 @@ class S3Server:
                 raise AssertionError(log.read_text(encoding="utf-8"))
             time.sleep(0.01)
 
-    def client(self) -> Any:  # a boto3 S3 client
+    def client(self, attempts: int | None = None) -> Any:  # a boto3 S3 client
+        """`attempts`: how many times a failed request is made (botocore's default else)."""
         return boto3.client(
             "s3",
             endpoint_url=self.url,
             aws_access_key_id=ACCESS,
             aws_secret_access_key=SECRET,
             region_name="us-east-1",
+            config=Config(retries={"max_attempts": attempts, "mode": "standard"})
+            if attempts
+            else None,
         )
 
     def stop(self) -> None:

@@ -99,6 +99,9 @@ def axe_violations(page: Page) -> list[str]:
     axe-core (half a megabyte) is injected once per document, and only the violations come
     back in full: the passes, thousands of elements on a notice, are not sent back.
     """
+    # Colours are judged at rest: after a resize, the theme's header fades its colours in,
+    # and a loaded machine would let axe see the search field halfway (4.1:1 for 4.5:1).
+    wait_until(page, "document.getAnimations().every(a => a.playState !== 'running')")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE.axe_script)
     options = {**WCAG_A_AA, "resultTypes": ["violations"]}
