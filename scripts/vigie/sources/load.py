@@ -6,9 +6,10 @@ booleans, lists, mappings) and reports what cannot be read at all.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 from vigie import messages as msg
 from vigie.cache import Memo, fingerprint
@@ -18,9 +19,6 @@ from vigie.sources.yamldoc import CONTROL_CHARACTER, document_record, record_doc
 from vigie.sources.yamldoc import MAX_DEPTH as MAX_DEPTH  # read by config_file
 from vigie.sources.yamldoc import Document as Document  # the type every reader shares
 from vigie.sources.yamldoc import parse_yaml as parse_yaml
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_UPDATES = 500  # each update adds a version page holding the whole notice: output grows as n²
@@ -79,12 +77,14 @@ class Sources:
 def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
     """The file's text, or None with a problem when it is not readable UTF-8 text."""
     try:
-        size = (root / rel).stat().st_size
-        if size > MAX_FILE_BYTES:  # judged before reading: a huge file is never loaded
-            limit = MAX_FILE_BYTES // 1024
-            problems.append(Problem(rel, 1, msg.TOO_LARGE.format(size=size // 1024, limit=limit)))
-            return None
-        raw = (root / rel).read_bytes()
+        with (root / rel).open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:  # judged before reading: a huge file is never loaded
+                limit = MAX_FILE_BYTES // 1024
+                too_large = msg.TOO_LARGE.format(size=size // 1024, limit=limit)
+                problems.append(Problem(rel, 1, too_large))
+                return None
+            raw = handle.read()
     except OSError as error:
         problems.append(Problem(rel, 1, msg.UNREADABLE.format(reason=error.strerror or error)))
         return None
@@ -148,12 +148,19 @@ def _bad_name(message: str, name: str) -> str:
     return msg.NAME_REASON.format(message=message, reason=reason) if reason else message
 
 
-def _outside_link(path: Path, base: Path) -> str | None:
+def _entries(folder: Path | os.DirEntry[str]) -> list[os.DirEntry[str]]:
+    """The folder's entries by name; each knows whether it is a file, a folder or a link
+    without asking the file system again (12,000 files at 1,000 incidents)."""
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda entry: entry.name)
+
+
+def _outside_link(path: Path | os.DirEntry[str], base: Path) -> str | None:
     """The problem with `path` when it is a symbolic link leaving `base` (or going nowhere)."""
     if not path.is_symlink():
         return None
     try:
-        target = path.resolve(strict=True)
+        target = Path(path).resolve(strict=True)
     except (OSError, RuntimeError):
         return msg.SYMLINK_BROKEN
     if not target.is_relative_to(base.resolve()):
@@ -221,7 +228,7 @@ def _load_incident(
     incident = faq = communications = fraudulent = None
     updates: list[UpdateSource] = []
     update_files = 0
-    for entry in sorted(directory.iterdir(), key=lambda p: p.name):
+    for entry in _entries(directory):
         entry_rel = f"{rel}/{entry.name}"
         if link_problem := _outside_link(entry, base):
             problems.append(Problem(entry_rel, 1, link_problem))
@@ -234,7 +241,7 @@ def _load_incident(
         elif entry.name == fraud.FILE and entry.is_file():
             fraudulent = _load_yaml_file(root, entry_rel, problems, "fraudulent-messages", parsed)
         elif entry.name == "updates" and entry.is_dir():
-            update_paths = sorted(entry.iterdir(), key=lambda p: p.name)
+            update_paths = _entries(entry)
             if len(update_paths) > MAX_UPDATES:
                 too_many = msg.TOO_MANY_UPDATES.format(count=len(update_paths), limit=MAX_UPDATES)
                 problems.append(Problem(entry_rel, 1, too_many))
@@ -282,7 +289,7 @@ def load_sources(
     incidents: list[IncidentSources] = []
     faq = None
     base = root / incidents_dir
-    for entry in sorted(base.iterdir(), key=lambda p: p.name) if base.is_dir() else ():
+    for entry in _entries(base) if base.is_dir() else ():
         rel = f"{incidents_dir}/{entry.name}"
         if link_problem := _outside_link(entry, base):
             problems.append(Problem(rel, 1, link_problem))
