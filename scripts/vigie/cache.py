@@ -93,13 +93,13 @@ def _uncollected() -> Iterator[None]:
     later full collection (a second of a check at 1,000 incidents). Frozen, they live as
     long as the run, as a table does, and collections skip them.
     """
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         gc.freeze()
-        if paused:
+        if was_enabled:
             gc.enable()
 
 
