@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -104,7 +104,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[Path, int, Path, subpr
     """Start `vigie serve <args>` on a copy of the example, on a free port; stopped after."""
     servers: list[subprocess.Popen[str]] = []
 
-    def start(*args: str) -> tuple[Path, int, Path, subprocess.Popen[str]]:
+    def start(*args: str, env: dict[str, str] | None = None) -> tuple[Path, int, Path, Any]:
         repo = copy_repo(tmp_path / f"repo{len(servers)}")
         port = _free_port()
         log = tmp_path / f"serve{len(servers)}.log"
@@ -114,7 +114,7 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[Path, int, Path, subpr
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 text=True,
-                env=ENV,
+                env={**ENV, **(env or {})},
             )
         servers.append(server)
         return repo, port, log, server
@@ -175,6 +175,33 @@ def test_a_saved_update_shows_an_error_then_the_fixed_page(
     assert any(UPDATED.fullmatch(line) for line in shown[refused + 1 :])
     english = [line for line in shown if any(words in line for words in ENGLISH)]
     assert english == []
+
+
+ARCHIVED = "incidents/2024-02-tiers-payant/versions/1/index.html"
+
+
+def test_a_rebuild_of_the_preview_links_the_pages_it_kept(
+    serve: Callable[..., tuple[Path, int, Path, subprocess.Popen[str]]], tmp_path: Path
+) -> None:
+    """MkDocs empties the preview's folder before each rebuild: the last preview is set aside
+    first, and an archived page that did not change is the same file again, linked from it,
+    served whole; nothing is left beside the preview once rebuilt."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    repo, port, log, server = serve(env={"TMPDIR": str(temporary)})
+    base = f"http://127.0.0.1:{port}"
+    _wait_for(lambda: f"Aperçu : {base}" in "".join(_lines(log)), "the preview", server)
+    (served,) = temporary.glob("mkdocs_*")
+    first = (served / ARCHIVED).stat().st_ino
+    update = repo / UPDATE
+    update.write_text(update.read_text("utf-8").replace(OLD_TITLE, NEW_TITLE), "utf-8")
+    url = f"{base}/incidents/2024-06-espace-adherent/"
+    _wait_for(lambda: NEW_TITLE in (_latest_title(url) or ""), "page with the new title", server)
+    _wait_for(lambda: UPDATED.fullmatch(_lines(log)[-1]) is not None, "« Aperçu à jour »", server)
+    assert (served / ARCHIVED).stat().st_ino == first
+    kept = (served / ARCHIVED).read_text("utf-8").rsplit("</body>", 1)[0]
+    assert (_fetch(f"{base}/{ARCHIVED}") or "").startswith(kept)  # + MkDocs' reload script
+    assert sorted(p.name for p in temporary.iterdir()) == [served.name]
 
 
 def test_verbose_keeps_mkdocs_lines_and_without_drafts_says_so(

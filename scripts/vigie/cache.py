@@ -36,7 +36,7 @@ FORMAT = 1
 _PACKAGE = Path(__file__).parent
 _BLOBS = "blobs"
 _LOCK = "lock"
-_PLACED = "placed"  # the table of the files put in the live site, sealed last
+PLACED = "placed"  # the table of the files put in the live site (a build's), sealed last
 
 # Shown on standard error; the build goes on without the damaged part.
 CACHE_DAMAGED = (
@@ -220,10 +220,12 @@ class BuildCache:
             self._stores[name] = Blobs(self.folder / _BLOBS / name, self)
         return self._stores[name]
 
-    def placed(self, live: Path) -> Placed:
-        """The record of the pages put in the live site `live` by the last build there."""
+    def placed(self, live: Path, *, table: str = PLACED, moved: Path | None = None) -> Placed:
+        """The record `table` of the pages put in the live site `live` by the last build there;
+        `moved`: where that site now stands (a preview moves its last one aside)."""
         if self._placed is None:
-            self._placed = Placed(self.memo(_PLACED, fingerprint(str(live))), live)
+            memo = self.memo(table, fingerprint(str(live)))
+            self._placed = Placed(memo, live, table, moved or live)
         return self._placed
 
     def save(self, *, complete: bool = False, settled: Callable[[], None] | None = None) -> None:
@@ -236,13 +238,14 @@ class BuildCache:
         one links, changes their change time: recorded before, none would be linked again.
         """
         assert self._lock is not None, "saved under the lock"
-        for name in [n for n in self._memos if n != _PLACED]:
+        placed = self._placed.table if self._placed is not None else None
+        for name in [n for n in self._memos if n != placed]:
             self._write(name, complete)
         if settled is not None:
             settled()
         if self._placed is not None:  # the new site is in place: its files are recorded
             self._placed.seal()
-            self._write(_PLACED, complete)
+            self._write(self._placed.table, complete)
         if complete:
             for store in self._stores.values():
                 store.prune()
@@ -312,15 +315,19 @@ class Placed:
     page is never linked: its blob is used, or the page is made again.
     """
 
-    def __init__(self, memo: Memo, live: Path) -> None:
+    def __init__(
+        self, memo: Memo, live: Path, table: str = PLACED, moved: Path | None = None
+    ) -> None:
         self.memo = memo
-        self.live = live
+        self.live = live  # where the new site will stand, its files recorded by `seal`
+        self.table = table
+        self.moved = moved or live  # where the last one stands now, its files linked from
 
     def link(self, dest: str, digest: str, target: Path) -> int | None:
         """Link the live site's `dest` to `target` (whose folder exists) if it is the recorded
         file of `digest`: its size, else None."""
         entry = self.memo.known.get(dest)
-        source = self.live / dest
+        source = self.moved / dest
         try:
             if not entry or entry[0] != digest or entry[1:] != _identity(source.lstat()):
                 return None

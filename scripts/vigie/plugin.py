@@ -190,6 +190,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         reused = reuse.reusable(generated, kept) if kept is not None else {}
         live, self.live = self.live, None
         placed = self.cache.placed(live) if self.cache is not None and live else None
+        if self.serving and self.cache is not None:
+            placed = reuse.preview_placed(self.cache, Path(config.site_dir), preview=preview)
         self.build = _Build(
             view,
             markdown,
@@ -401,13 +403,16 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # A preview (drafts shown) gets none, so that `vigie deploy` refuses it.
         if not build.preview:
             manifest.write_manifest(Path(config.site_dir), build.version, build.writer.written)
-        if self.serving and self.cache is not None:
-            self.cache.save(complete=True)
+        if self.serving and self.cache is not None:  # the last preview goes first (see save)
+            self.cache.save(
+                complete=True, settled=lambda: reuse.remove_set_aside(build.writer.site_dir)
+            )
             self._let_go_of_cache()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.build is not None:
             _forget_feeds(self.build)
+            reuse.put_back_set_aside(self.build.writer.site_dir)  # the last preview, served
         self._let_go_of_cache()
 
     def _let_go_of_cache(self) -> None:

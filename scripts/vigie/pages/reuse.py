@@ -11,16 +11,17 @@ imports MkDocs.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
-from vigie.cache import code_fingerprint, fingerprint, folder_fingerprint
+from vigie.cache import PLACED, code_fingerprint, fingerprint, folder_fingerprint
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
 
-    from vigie.cache import Blobs, Memo, Placed
+    from vigie.cache import Blobs, BuildCache, Memo, Placed
     from vigie.model import Settings
     from vigie.pages.site import GeneratedPage
 
@@ -103,6 +104,45 @@ def keep(
     digest = blobs.put(final_html.encode("utf-8"))
     kept.put(page.uri, [page_fingerprint(page), digest, sorted(scripts), sorted(styles)])
     return digest
+
+
+def preview_placed(cache: BuildCache, site_dir: Path, *, preview: bool) -> Placed:
+    """The record of the kept pages a preview put in `site_dir`. MkDocs empties the folder
+    before each rebuild: the last preview is set aside first, its kept pages linked from there
+    instead of written again."""
+    name = PLACED + table(preview=preview, serving=True).removeprefix("pages")
+    return cache.placed(site_dir, table=name, moved=set_aside(site_dir))
+
+
+def set_aside(site_dir: Path) -> Path:
+    """Move the site built last in `site_dir` beside it, `site_dir` left empty; where it went.
+
+    For the preview, which MkDocs empties before each rebuild: the pages kept since are
+    linked from there (`Placed.moved`), and it is removed once the new one is built.
+    """
+    aside = _aside(site_dir)
+    shutil.rmtree(aside, ignore_errors=True)  # a rebuild stopped halfway left it
+    if site_dir.is_dir() and any(site_dir.iterdir()):
+        site_dir.rename(aside)
+        site_dir.mkdir()
+    return aside
+
+
+def remove_set_aside(site_dir: Path) -> None:
+    """Remove the site `set_aside` moved away, if any."""
+    shutil.rmtree(_aside(site_dir), ignore_errors=True)
+
+
+def put_back_set_aside(site_dir: Path) -> None:
+    """The site `set_aside` moved away back in `site_dir`, in place of a failed rebuild's."""
+    aside = _aside(site_dir)
+    if aside.is_dir():
+        shutil.rmtree(site_dir, ignore_errors=True)
+        aside.rename(site_dir)
+
+
+def _aside(site_dir: Path) -> Path:
+    return site_dir.with_name(f"{site_dir.name}-previous")
 
 
 def incident_inputs(pages: Iterable[GeneratedPage]) -> dict[str, str]:
