@@ -265,3 +265,28 @@ def test_a_taken_address_is_told_in_french(tmp_path: Path) -> None:
         "tourne-t-il encore ?) ou interdite ; arrêtez l'autre aperçu, ou choisissez une autre "
         "adresse (exemple : vigie serve -a 127.0.0.1:8001)",
     ]
+
+
+def test_the_last_preview_is_set_aside_then_removed_or_put_back(tmp_path: Path) -> None:
+    from vigie.pages import reuse
+
+    served = tmp_path / "mkdocs_x"
+    assert reuse.set_aside(served) == tmp_path / "mkdocs_x-previous"  # nothing to set aside
+    assert not (tmp_path / "mkdocs_x-previous").exists()
+    (served / "incidents").mkdir(parents=True)
+    (served / "incidents/index.html").write_text("dernier aperçu", "utf-8")
+    aside = reuse.set_aside(served)
+    assert sorted(p.name for p in served.iterdir()) == []  # left empty for MkDocs
+    assert (aside / "incidents/index.html").read_text("utf-8") == "dernier aperçu"
+    (served / "index.html").write_text("reconstruction interrompue", "utf-8")
+    reuse.put_back_set_aside(served)  # the rebuild failed: the last preview is served again
+    assert (served / "incidents/index.html").read_text("utf-8") == "dernier aperçu"
+    assert not (served / "index.html").exists()
+    assert not aside.exists()
+    reuse.set_aside(served)
+    reuse.remove_set_aside(served)  # the rebuild succeeded
+    assert not aside.exists()
+    aside.mkdir()  # left by a rebuild stopped halfway: the next one starts clean
+    (aside / "vieux.html").write_text("", "utf-8")
+    reuse.set_aside(served)
+    assert not (aside / "vieux.html").exists()

@@ -148,6 +148,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         self.cache: BuildCache | None = None  # set by build_site: `mkdocs build` alone has none
         self.live: Path | None = None  # set by build_site: the site the new one will replace
         self.serving = False  # `mkdocs serve`: its live-reload script has no CSP hash
+        self.preview_dir: Path | None = None  # the folder `vigie serve` serves, once set aside
         self.build: _Build | None = None  # made again by each build's on_config
 
     def load_config(
@@ -191,7 +192,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         live, self.live = self.live, None
         placed = self.cache.placed(live) if self.cache is not None and live else None
         if self.serving and self.cache is not None:
-            placed = reuse.preview_placed(self.cache, Path(config.site_dir), preview=preview)
+            self.preview_dir = Path(config.site_dir)
+            placed = reuse.preview_placed(self.cache, self.preview_dir, preview=preview)
         self.build = _Build(
             view,
             markdown,
@@ -301,10 +303,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         )
         env.globals["vigie_preview"] = build.preview
         env.globals["vigie_version"] = version = build.version
+        committed = datetime.fromisoformat(version.commit_date) if version.commit_date else None
         env.globals["vigie_version_date"] = (
-            french.date_text(french.local(_parse_iso(version.commit_date), settings.timezone))
-            if version.commit_date
-            else ""
+            french.date_text(french.local(committed, settings.timezone)) if committed else ""
         )
         env.globals["vigie_follow"] = urls.follow(settings)
         # A template rendered without a page (404.html): no feeds of its own, a skip link.
@@ -404,15 +405,15 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         if not build.preview:
             manifest.write_manifest(Path(config.site_dir), build.version, build.writer.written)
         if self.serving and self.cache is not None:  # the last preview goes first (see save)
-            self.cache.save(
-                complete=True, settled=lambda: reuse.remove_set_aside(build.writer.site_dir)
-            )
+            gone = functools.partial(reuse.remove_set_aside, Path(config.site_dir))
+            self.cache.save(complete=True, settled=gone)
             self._let_go_of_cache()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.build is not None:
             _forget_feeds(self.build)
-            reuse.put_back_set_aside(self.build.writer.site_dir)  # the last preview, served
+        if self.preview_dir is not None:  # the last preview, set aside, is served again
+            reuse.put_back_set_aside(self.preview_dir)
         self._let_go_of_cache()
 
     def _let_go_of_cache(self) -> None:
@@ -494,7 +495,3 @@ def _forget_feeds(build: _Build) -> None:
     if build.feeds_dir is not None:
         build.feeds_dir.cleanup()
         build.feeds_dir = None
-
-
-def _parse_iso(text: str) -> datetime:
-    return datetime.fromisoformat(text)
