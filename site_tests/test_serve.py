@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
@@ -104,7 +104,9 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[Path, int, Path, subpr
     """Start `vigie serve <args>` on a copy of the example, on a free port; stopped after."""
     servers: list[subprocess.Popen[str]] = []
 
-    def start(*args: str, env: dict[str, str] | None = None) -> tuple[Path, int, Path, Any]:
+    def start(
+        *args: str, env: dict[str, str] | None = None
+    ) -> tuple[Path, int, Path, subprocess.Popen[str]]:
         repo = copy_repo(tmp_path / f"repo{len(servers)}")
         port = _free_port()
         log = tmp_path / f"serve{len(servers)}.log"

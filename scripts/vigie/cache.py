@@ -315,13 +315,11 @@ class Placed:
     page is never linked: its blob is used, or the page is made again.
     """
 
-    def __init__(
-        self, memo: Memo, live: Path, table: str = PLACED, moved: Path | None = None
-    ) -> None:
+    def __init__(self, memo: Memo, live: Path, table: str, moved: Path) -> None:
         self.memo = memo
         self.live = live  # where the new site will stand, its files recorded by `seal`
         self.table = table
-        self.moved = moved or live  # where the last one stands now, its files linked from
+        self.moved = moved  # where the last one stands now, its files linked from
 
     def link(self, dest: str, digest: str, target: Path) -> int | None:
         """Link the live site's `dest` to `target` (whose folder exists) if it is the recorded

@@ -190,10 +190,12 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             kept, blobs = self.cache.memo(name, scope), self.cache.blobs(name)
         reused = reuse.reusable(generated, kept) if kept is not None else {}
         live, self.live = self.live, None
-        placed = self.cache.placed(live) if self.cache is not None and live else None
-        if self.serving and self.cache is not None:
+        placed = None
+        if self.cache is not None and self.serving:
             self.preview_dir = Path(config.site_dir)
             placed = reuse.preview_placed(self.cache, self.preview_dir, preview=preview)
+        elif self.cache is not None and live:
+            placed = self.cache.placed(live)
         self.build = _Build(
             view,
             markdown,
@@ -358,10 +360,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         build, uri = self._current(), page.file.src_uri
         if uri in build.reused:
             taken = build.reused[uri]  # its inline code was counted by _take
-            assert build.writer.blobs is not None, "pages are reused only from a cache"
-            page_html = reuse.take(
-                build.writer.blobs, taken
-            )  # read whole in on_files: changed since?
+            blobs = build.writer.blobs
+            assert blobs is not None, "pages are reused only from a cache"
+            page_html = reuse.take(blobs, taken)  # read whole in on_files: changed since?
             if page_html is None:
                 raise PluginError(CACHE_CHANGED_DURING_BUILD.format(page=uri))
             return page_html
@@ -404,8 +405,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # A preview (drafts shown) gets none, so that `vigie deploy` refuses it.
         if not build.preview:
             manifest.write_manifest(Path(config.site_dir), build.version, build.writer.written)
-        if self.serving and self.cache is not None:  # the last preview goes first (see save)
-            gone = functools.partial(reuse.remove_set_aside, Path(config.site_dir))
+        if self.serving and self.cache is not None and self.preview_dir is not None:
+            # The last preview goes before the new one's files are recorded (see save).
+            gone = functools.partial(reuse.remove_set_aside, self.preview_dir)
             self.cache.save(complete=True, settled=gone)
             self._let_go_of_cache()
 

@@ -180,7 +180,7 @@ class Rebuild:
     incidents: int
     run: Run  # the copy's site and cache are new files: nothing can be linked (as in CI)
     check: Run
-    in_place: Run | None = None
+    in_place: Run
 
 
 def _html_pages(site: Path) -> int:
@@ -242,7 +242,6 @@ def measure_size(
         )
         if after_update:
             rebuilt = Rebuild(incidents, after_update[1], after_update[2], after_update[4])
-            assert rebuilt.in_place is not None
             say(
                 f"  une mise à jour de plus, cache chaud : build {rebuilt.run.seconds:.1f} s "
                 f"({rebuilt.run.peak_mib:.0f} Mio), check {rebuilt.check.seconds:.1f} s ; "

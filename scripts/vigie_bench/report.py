@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
 
-    from vigie_bench.measure import Rebuild, Result
+    from vigie_bench.measure import Rebuild, Result, Run
     from vigie_bench.pageweight import PageWeight
 
 # Targets of issue 10.
@@ -54,8 +54,8 @@ def incremental_targets(results: Sequence[Result], rebuilds: Sequence[Rebuild]) 
     found = []
     for size, share in MAX_PUBLISH_SHARE.items():
         full, quick = by_size.get(size), again.get(size)
-        runs = ((quick.in_place, "site en place"), (quick.run, "CI")) if quick else ()
-        for run, where in runs or ((None, "site en place"), (None, "CI")):
+        for where in ("site en place", "CI"):
+            run = (quick.in_place if where == "site en place" else quick.run) if quick else None
             value = run.seconds / full.vigie.seconds if full and run else None
             found.append(
                 Target(
@@ -75,7 +75,7 @@ def incremental_targets(results: Sequence[Result], rebuilds: Sequence[Rebuild]) 
             value <= MAX_CHECK_AFTER_UPDATE_SHARE if value else None,
         )
     )
-    peak = max(r.peak_mib for r in (quick.run, quick.in_place) if r) if quick else None
+    peak = max(quick.run.peak_mib, quick.in_place.peak_mib) if quick else None
     found.append(
         Target(
             f"mémoire maximale de la publication d'une mise à jour à 1\u202f000 incidents ≤ "
@@ -98,20 +98,18 @@ def incremental_table(results: Sequence[Result], rebuilds: Sequence[Rebuild]) ->
     ]
     for again in rebuilds:
         full = by_size[again.incidents]
-        place = again.in_place
-        in_place = (
-            f"{place.seconds:.1f} | **{place.seconds / full.vigie.seconds:.2f}** | "
-            f"{place.peak_mib:.0f}"
-            if place
-            else "— | — | —"
-        )
         lines.append(
-            f"| {size_text(again.incidents)} | {full.vigie.seconds:.1f} | {in_place} | "
-            f"{again.run.seconds:.1f} | **{again.run.seconds / full.vigie.seconds:.2f}** | "
-            f"{again.run.peak_mib:.0f} | {full.check.seconds:.1f} | {again.check.seconds:.1f} | "
+            f"| {size_text(again.incidents)} | {full.vigie.seconds:.1f} | "
+            f"{_published(again.in_place, full)} | {_published(again.run, full)} | "
+            f"{full.check.seconds:.1f} | {again.check.seconds:.1f} | "
             f"**{again.check.seconds / full.check.seconds:.2f}** |"
         )
     return lines
+
+
+def _published(run: Run, full: Result) -> str:
+    """One update's build: its seconds, their share of the full build, its peak memory."""
+    return f"{run.seconds:.1f} | **{run.seconds / full.vigie.seconds:.2f}** | {run.peak_mib:.0f}"
 
 
 def targets(

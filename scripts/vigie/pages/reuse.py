@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from vigie.pages.site import GeneratedPage
 
 
-def table(*, preview: bool, serving: bool) -> str:
-    """The table of one kind of build: a preview never evicts the published pages."""
-    return "pages" + ("-preview" if preview else "") + ("-serve" if serving else "")
+def table(*, preview: bool, serving: bool, kind: str = "pages") -> str:
+    """The table `kind` of one kind of build: a preview never evicts the published pages."""
+    return kind + ("-preview" if preview else "") + ("-serve" if serving else "")
 
 
 # The template of a reused page: it prints nothing, the page's kept bytes are put back.
@@ -110,7 +110,7 @@ def preview_placed(cache: BuildCache, site_dir: Path, *, preview: bool) -> Place
     """The record of the kept pages a preview put in `site_dir`. MkDocs empties the folder
     before each rebuild: the last preview is set aside first, its kept pages linked from there
     instead of written again."""
-    name = PLACED + table(preview=preview, serving=True).removeprefix("pages")
+    name = table(preview=preview, serving=True, kind=PLACED)
     return cache.placed(site_dir, table=name, moved=set_aside(site_dir))
 
 
