@@ -174,6 +174,9 @@ class Repo:
         if how == 0 and tables:
             tables[0].write_bytes(tables[0].read_bytes()[:-20])  # truncated
         elif how == 1:
+            # As in CI (the cache restored, no site): the kept bytes must be read, not moved.
+            for site in (self.root / "site", self.root / ".site-old-site"):
+                shutil.rmtree(site, ignore_errors=True)
             for blob in blobs:  # one byte changed in each
                 data = bytearray(blob.read_bytes())
                 data[len(data) // 2] ^= 0xFF
@@ -319,6 +322,85 @@ def test_a_kept_page_is_linked_from_the_live_site_unless_it_was_touched(tmp_path
     page.unlink()
     repo.new_update()
     incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")
+
+
+SPARE = ".site-old-site"  # cli.spare_site
+UNCHANGED = "incidents/2024-02-tiers-payant/"  # new_update adds to the other incident
+
+
+def test_an_unchanged_incident_folder_is_moved_whole_from_the_site_before(tmp_path: Path) -> None:
+    """The site a build replaces stays beside it, never served. Two builds later, the folder
+    of an incident unchanged since is moved from there into the new site, whole (its files
+    are the live ones, the same inodes), not made again file by file. With a file too many,
+    or one replaced by the same bytes, the folder is made as before: the clean build's."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    first = (repo.root / "site" / VERSION_PAGE).stat().st_ino
+    site, spare = repo.root / "site", repo.root / SPARE
+    for _ in range(2):
+        repo.new_update()
+        incremental_build(repo)
+    assert (spare / VERSION_PAGE).stat().st_ino == first  # the live site's file, shared
+    folder = (spare / UNCHANGED).stat().st_ino
+    repo.new_update()
+    incremental_build(repo)
+    assert (site / UNCHANGED).stat().st_ino == folder  # moved, not made
+    assert (site / VERSION_PAGE).stat().st_ino == first
+    assert_same(repo, tmp_path / "reference")
+
+    (spare / UNCHANGED / "ancien.html").write_text("<p>périmé</p>", "utf-8")
+    folder = (spare / UNCHANGED).stat().st_ino
+    repo.new_update()
+    incremental_build(repo)
+    assert (site / UNCHANGED).stat().st_ino != folder
+    assert_same(repo, tmp_path / "reference")  # the file too many is not in the new site
+
+    page = spare / VERSION_PAGE
+    data = page.read_bytes()
+    page.unlink()  # the live file's bytes untouched, the spare's replaced by the same bytes
+    page.write_bytes(data)
+    folder = (spare / UNCHANGED).stat().st_ino
+    repo.new_update()
+    incremental_build(repo)
+    assert (site / UNCHANGED).stat().st_ino != folder
+    # The live file lost a link, its change time moved: its kept bytes were written instead.
+    assert (site / VERSION_PAGE).stat().st_ino != first
+    assert_same(repo, tmp_path / "reference")
+
+
+def test_a_failed_build_puts_the_moved_folders_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that fails after moving folders from the site before puts them back there: the
+    live site is as it was, and the next build moves them again."""
+    from mkdocs.exceptions import PluginError
+
+    from vigie.outputs import csp
+
+    repo = Repo(tmp_path / "repo")
+    for _ in range(3):
+        repo.new_update()
+        incremental_build(repo)
+    site, spare = repo.root / "site", repo.root / SPARE
+    live, folder = tree_bytes(site), (spare / UNCHANGED).stat().st_ino
+
+    moved = []
+
+    def full_disk(staging: Path, *args: object) -> None:
+        moved.append((staging / UNCHANGED).stat().st_ino)
+        raise PluginError("disque plein")
+
+    monkeypatch.setattr(csp, "write_policy", full_disk)  # after every page is in place
+    repo.new_update()
+    assert cli.build(repo.config, site) == 1
+    assert moved == [folder]  # it was in the new site when the build failed
+    assert tree_bytes(site) == live
+    assert (spare / UNCHANGED).stat().st_ino == folder
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TEST_EPOCH)
+    incremental_build(repo)
+    assert (site / UNCHANGED).stat().st_ino == folder
     assert_same(repo, tmp_path / "reference")
 
 

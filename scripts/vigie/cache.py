@@ -43,10 +43,6 @@ CACHE_DAMAGED = (
     "cache endommagé, ignoré et reconstruit : {path} (tronqué, modifié ou d'une autre source ; "
     "rien n'en est publié)"
 )
-CACHE_CHANGED_DURING_BUILD = (
-    "le cache a changé pendant la construction (page {page}) : rien n'est publié ; "
-    "relancez vigie build, ou vigie build --clean"
-)
 
 
 def fingerprint(*values: object) -> str:
@@ -220,12 +216,20 @@ class BuildCache:
             self._stores[name] = Blobs(self.folder / _BLOBS / name, self)
         return self._stores[name]
 
-    def placed(self, live: Path, *, table: str = PLACED, moved: Path | None = None) -> Placed:
+    def placed(
+        self,
+        live: Path,
+        *,
+        table: str = PLACED,
+        moved: Path | None = None,
+        spare: Path | None = None,
+    ) -> Placed:
         """The record `table` of the pages put in the live site `live` by the last build there;
-        `moved`: where that site now stands (a preview moves its last one aside)."""
+        `moved`: where that site now stands (a preview moves its last one aside); `spare`: a
+        site not served whose unchanged folders may be moved into the new one."""
         if self._placed is None:
             memo = self.memo(table, fingerprint(str(live)))
-            self._placed = Placed(memo, live, table, moved or live)
+            self._placed = Placed(memo, live, table, moved or live, spare)
         return self._placed
 
     def save(self, *, complete: bool = False, settled: Callable[[], None] | None = None) -> None:
@@ -315,11 +319,54 @@ class Placed:
     page is never linked: its blob is used, or the page is made again.
     """
 
-    def __init__(self, memo: Memo, live: Path, table: str, moved: Path) -> None:
+    def __init__(self, memo: Memo, live: Path, table: str, moved: Path, spare: Path | None) -> None:
         self.memo = memo
         self.live = live  # where the new site will stand, its files recorded by `seal`
         self.table = table
         self.moved = moved  # where the last one stands now, its files linked from
+        self.spare = spare  # a site not served, its unchanged folders moved into the new one
+        self._taken: list[tuple[Path, Path]] = []  # each folder moved: where to, where from
+
+    def take_folder(self, folder: str, expected: dict[str, str], site_dir: Path) -> bool:
+        """Move `folder` of the spare site into `site_dir` if it holds the recorded files of
+        `expected` (path: digest) and nothing else: one rename instead of a folder made and a
+        link for each file. Its files are the live site's (the same inodes, same identities)."""
+        if self.spare is None:
+            return False
+        source, target = self.spare / folder, site_dir / folder
+        try:
+            if not self._holds_only(source, expected):
+                return False
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source.rename(target)
+        except OSError:  # no such folder: its files are linked or written one by one
+            return False
+        self._taken.append((target, source))
+        for dest, digest in expected.items():
+            self.expect(dest, digest)
+        return True
+
+    def _holds_only(self, source: Path, expected: dict[str, str]) -> bool:
+        start, found, folders = len(str(self.spare)) + 1, 0, [str(source)]
+        while folders:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                        continue
+                    dest = entry.path[start:].replace(os.sep, "/")
+                    identity = _identity(entry.stat(follow_symlinks=False))
+                    if self.memo.known.get(dest) != [expected.get(dest), *identity]:
+                        return False
+                    found += 1
+        return found == len(expected)
+
+    def put_back(self) -> None:
+        """The folders `take_folder` moved, back in the spare site: the build failed."""
+        for target, source in reversed(self._taken):
+            with contextlib.suppress(OSError):
+                target.rename(source)
+        self._taken.clear()
 
     def link(self, dest: str, digest: str, target: Path) -> int | None:
         """Link the live site's `dest` to `target` (whose folder exists) if it is the recorded
@@ -341,6 +388,7 @@ class Placed:
 
     def seal(self) -> None:
         """Record each expected file as it stands in the live site (after the swap)."""
+        self._taken.clear()  # in place for good
         for dest, entry in list(self.memo.used.items()):
             try:
                 self.memo.used[dest] = [entry[0], *_identity((self.live / dest).lstat())]

@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, InclusionLevel
 
 from vigie import french, messages, pipeline, urls
-from vigie.cache import CACHE_CHANGED_DURING_BUILD, code_fingerprint
+from vigie.cache import code_fingerprint
 from vigie.config import OPTIONS
 from vigie.derive import publication_time, site_view
 from vigie.outputs import api, badges, csp, feeds, ical, published, securitytxt
@@ -91,11 +91,13 @@ def build_site(
     checked: Checked | None = None,
     cache: BuildCache | None = None,
     live: Path | None = None,
+    spare: Path | None = None,
 ) -> bool:
     """Build with MkDocs in strict mode into `site_dir`; False when MkDocs refused.
 
     With `cache`, a page whose inputs are unchanged is taken from it instead of rendered:
-    linked from the `live` site when the file there is the one the last build put.
+    linked from the `live` site when the file there is the one the last build put, its whole
+    incident's folder moved from the `spare` site when that holds it as the live one does.
     """
     from mkdocs.commands.build import build
 
@@ -104,6 +106,7 @@ def build_site(
         config.plugins["vigie"].checked = checked
         config.plugins["vigie"].cache = cache
         config.plugins["vigie"].live = live
+        config.plugins["vigie"].spare = spare
         build(config)
     except (Abort, MkDocsException, TemplateError) as error:
         log.error(str(error))  # a template broken in overrides/ is refused, not a traceback
@@ -147,6 +150,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         self.checked: Checked | None = None  # set by build_site when `vigie build` just checked
         self.cache: BuildCache | None = None  # set by build_site: `mkdocs build` alone has none
         self.live: Path | None = None  # set by build_site: the site the new one will replace
+        self.spare: Path | None = None  # set by build_site: the one before, not served
         self.serving = False  # `mkdocs serve`: its live-reload script has no CSP hash
         self.preview_dir: Path | None = None  # the folder `vigie serve` serves, once set aside
         self.build: _Build | None = None  # made again by each build's on_config
@@ -189,13 +193,13 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             name = reuse.table(preview=preview, serving=self.serving)
             kept, blobs = self.cache.memo(name, scope), self.cache.blobs(name)
         reused = reuse.reusable(generated, kept) if kept is not None else {}
-        live, self.live = self.live, None
+        (live, self.live), (spare, self.spare) = (self.live, None), (self.spare, None)
         placed = None
         if self.cache is not None and self.serving:
             self.preview_dir = Path(config.site_dir)
             placed = reuse.preview_placed(self.cache, self.preview_dir, preview=preview)
         elif self.cache is not None and live:
-            placed = self.cache.placed(live)
+            placed = self.cache.placed(live, spare=spare)
         self.build = _Build(
             view,
             markdown,
@@ -224,8 +228,15 @@ class VigiePlugin(BasePlugin[VigieOptions]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         build = self._current()
-        for uri in list(build.reused):
-            self._take(build, build.pages[uri], config)
+        made = {
+            **feeds.files(build.view, build.markdown.html, build.texts),
+            **notice.files(build.view),
+        }
+        kept = {uri: File.generated(config, uri, content="") for uri in build.reused}
+        pages_kept = {kept[uri].dest_uri: taken.digest for uri, taken in build.reused.items()}
+        build.writer.take_folders(pages_kept, made, build.incident_inputs)
+        for uri, file in kept.items():
+            self._take(build, build.pages[uri], file)
         for page in build.pages.values():
             if page.uri in build.left_out:
                 continue
@@ -241,10 +252,6 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # A feed holds every entry it lists: each is written to disk as soon as it is made and
         # let go, and MkDocs copies it from there (content= would keep them all until the end).
         build.feeds_dir = tempfile.TemporaryDirectory(prefix="vigie-feeds-")
-        made = {
-            **feeds.files(build.view, build.markdown.html, build.texts),
-            **notice.files(build.view),
-        }
         for uri, make in made.items():
             if inputs := reuse.output_inputs(uri, build.incident_inputs):
                 build.writer.incident_file(uri, inputs, make)
@@ -263,22 +270,17 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         )
         return files
 
-    def _take(self, build: _Build, page: GeneratedPage, config: MkDocsConfig) -> None:
-        """Put a reused page in place: written now if search skips it (MkDocs never sees it),
-        else rendered by an empty template and its bytes put back (`on_post_page`)."""
-        blobs = build.writer.blobs
-        assert blobs is not None, "pages are reused only from a cache"
+    def _take(self, build: _Build, page: GeneratedPage, file: File) -> None:
+        """Put a reused page in place, MkDocs never writing it: a page that search lists is
+        still rendered, by an empty template, for its entry in the index; the others MkDocs
+        never sees."""
         taken = build.reused[page.uri]
+        if not build.writer.put(file.dest_uri, taken.digest):  # missing or damaged: made again
+            del build.reused[page.uri]
+            return
         if page.searchable or page.in_nav:
-            if reuse.take(blobs, taken) is None:  # damaged: made again
-                del build.reused[page.uri]
-                return
             build.pages[page.uri] = replace(page, template=reuse.TEMPLATE)
         else:
-            file = File.generated(config, page.uri, content="")
-            if not build.writer.put(file.dest_uri, taken.digest):
-                del build.reused[page.uri]
-                return
             build.left_out[page.uri] = (file.url, page.updated)
         build.inline_code.update(csp.InlineCode(set(taken.scripts), set(taken.styles)))
 
@@ -359,13 +361,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         build, uri = self._current(), page.file.src_uri
         if uri in build.reused:
-            taken = build.reused[uri]  # its inline code was counted by _take
-            blobs = build.writer.blobs
-            assert blobs is not None, "pages are reused only from a cache"
-            page_html = reuse.take(blobs, taken)  # read whole in on_files: changed since?
-            if page_html is None:
-                raise PluginError(CACHE_CHANGED_DURING_BUILD.format(page=uri))
-            return page_html
+            return ""  # its kept bytes are in place (_take): MkDocs writes nothing
         final, code = self._with_csp(html.collapse_whitespace(html.valid_toggles(output)))
         generated = build.pages.get(uri)
         kept, blobs, placed = build.writer.kept, build.writer.blobs, build.writer.placed
@@ -414,6 +410,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.build is not None:
             _forget_feeds(self.build)
+            if self.build.writer.placed:  # the folders moved from the spare site go back
+                self.build.writer.placed.put_back()
         if self.preview_dir is not None:  # the last preview, set aside, is served again
             reuse.put_back_set_aside(self.preview_dir)
         self._let_go_of_cache()

@@ -98,8 +98,8 @@ def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
         old = _build(config_file, site_dir, cache)
         if old is None:
             return 1
-        # The replaced site goes while the cache is written: a long history's thousands of
-        # folders take seconds to remove, and the new site is already in place.
+        # What is left of the site before the replaced one goes while the cache is written:
+        # removing its folders takes seconds, and the new site is already in place.
         removal = threading.Thread(
             target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}
         )
@@ -123,7 +123,8 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> Path | None:
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        if checked is None or not build_site(config_file, staging, checked, cache, site_dir):
+        spare = spare_site(site_dir)
+        if checked is None or not build_site(config_file, staging, checked, cache, site_dir, spare):
             print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
             return None
         return swap_in(staging, site_dir)
@@ -131,15 +132,24 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> Path | None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def spare_site(site_dir: Path) -> Path:
+    """Where the site a build replaced stays, never served: the next build moves the folders
+    of the incidents unchanged since into its own site, instead of linking each file."""
+    return site_dir.with_name(f".site-old-{site_dir.name}")
+
+
 def swap_in(new: Path, target: Path) -> Path:
-    """Replace `target` by `new` with two renames, so it is never half-written; the replaced
-    site is left beside it, under the name returned, for the caller to remove."""
-    old = target.with_name(f".site-old-{target.name}")
-    shutil.rmtree(old, ignore_errors=True)
+    """Replace `target` by `new` with two renames, so it is never half-written. The replaced
+    site becomes the spare (`spare_site`); what is left of the spare before it is moved
+    aside, under the name returned, for the caller to remove."""
+    spare, remains = spare_site(target), target.with_name(f".site-remains-{target.name}")
+    shutil.rmtree(remains, ignore_errors=True)
+    if spare.exists():
+        spare.rename(remains)
     if target.exists():
-        target.rename(old)
+        target.rename(spare)
     new.rename(target)
-    return old
+    return remains
 
 
 def parser() -> argparse.ArgumentParser:

@@ -86,12 +86,6 @@ def reusable(pages: Iterable[GeneratedPage], kept: Memo) -> dict[str, Reused]:
     return found
 
 
-def take(blobs: Blobs, reused: Reused) -> str | None:
-    """The page's kept HTML; None when its blob is missing, or damaged (reported)."""
-    data = blobs.get(reused.digest)
-    return data.decode("utf-8") if data is not None else None
-
-
 def keep(
     kept: Memo,
     blobs: Blobs,
@@ -109,9 +103,10 @@ def keep(
 def preview_placed(cache: BuildCache, site_dir: Path, *, preview: bool) -> Placed:
     """The record of the kept pages a preview put in `site_dir`. MkDocs empties the folder
     before each rebuild: the last preview is set aside first, its kept pages linked from there
-    instead of written again."""
+    instead of written again, each folder of an unchanged incident moved back whole."""
     name = table(preview=preview, serving=True, kind=PLACED)
-    return cache.placed(site_dir, table=name, moved=set_aside(site_dir))
+    aside = set_aside(site_dir)
+    return cache.placed(site_dir, table=name, moved=aside, spare=aside)
 
 
 def set_aside(site_dir: Path) -> Path:
@@ -163,10 +158,28 @@ def output_inputs(uri: str, by_folder: dict[str, str]) -> str:
     return by_folder.get(uri[: uri.rfind("/") + 1], "")
 
 
+def _incident_folder(dest: str) -> str:
+    """`incidents/<id>/` for a file of an incident's folder (urls.incident_url)."""
+    second = dest.find("/", dest.find("/") + 1)
+    return dest[: second + 1] if second > 0 else ""
+
+
 def kept_output(kept: Memo, uri: str, inputs: str) -> str | None:
     """The digest of the bytes an earlier build wrote at `uri` from the same inputs."""
     entry = kept.get(uri)
     return entry[1] if entry and entry[0] == fingerprint(inputs, uri) else None
+
+
+def kept_files(
+    kept: Memo, pages: dict[str, str], outputs: Iterable[str], by_folder: dict[str, str]
+) -> dict[str, str]:
+    """Every file a build puts from kept bytes, with their digest: the reused `pages` (by the
+    path of their file) and the `outputs` of an incident's folder kept from the same inputs."""
+    found = dict(pages)
+    for uri in outputs:
+        if (inputs := output_inputs(uri, by_folder)) and (digest := kept_output(kept, uri, inputs)):
+            found[uri] = digest
+    return found
 
 
 def keep_output(kept: Memo, blobs: Blobs, uri: str, inputs: str, data: bytes) -> str:
@@ -191,10 +204,35 @@ class SiteWriter:
     placed: Placed | None = None
     written: dict[str, tuple[int, str]] = field(default_factory=dict)  # size and SHA-256
     _folders: set[Path] = field(default_factory=set)
+    _in_place: dict[str, str] = field(default_factory=dict)  # moved with their folder
+
+    def take_folders(
+        self, pages: dict[str, str], outputs: Iterable[str], by_folder: dict[str, str]
+    ) -> None:
+        """Move into the site each incident's folder (`incidents/<id>/`, the keys of
+        `by_folder`) that the spare site holds as the last build put it, when every file the
+        build puts there is kept: the reused `pages` (path: digest) and the `outputs` kept
+        from the same inputs (`kept_files`). `put` then finds them in place."""
+        if self.placed is None or self.placed.spare is None or self.kept is None:
+            return
+        assert self.blobs is not None, "bytes are kept only in a cache"
+        kept = kept_files(self.kept, pages, outputs, by_folder)
+        folders: dict[str, dict[str, str]] = {folder: {} for folder in by_folder}
+        for dest, digest in kept.items():
+            if (files := folders.get(_incident_folder(dest))) is not None:
+                files[dest] = digest
+        for folder, files in folders.items():
+            if files and self.placed.take_folder(folder, files, self.site_dir):
+                self._in_place.update(files)
+                for dest, digest in files.items():
+                    self.blobs.hold(digest)
+                    self.written[dest] = (int(self.placed.memo.known[dest][2]), digest)
 
     def put(self, dest: str, digest: str) -> bool:
         """Write the kept bytes of `digest` at `dest` (linked from the live site when the file
         there is still the one recorded); False when they are missing or damaged."""
+        if self._in_place.get(dest) == digest:
+            return True
         assert self.blobs is not None, "bytes are kept only in a cache"
         target = self._target(dest)
         if self.placed and (linked := self.placed.link(dest, digest, target)) is not None:
