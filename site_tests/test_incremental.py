@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import pytest
 
@@ -27,9 +27,6 @@ from vigie.plugin import build_site
 from vigie.sources import load as load_module
 from vigie.sources import safety as safety_module
 from vigie.sources import structure as structure_module
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 INCIDENT = "2024-06-espace-adherent"
 OTHER_INCIDENT = "2024-02-tiers-payant"
@@ -565,3 +562,43 @@ def test_a_template_edited_between_two_builds_of_one_process_is_compiled_again(
         words = parse_html(repo.root / "site" / page).get_text(" ")
         assert "À propos, modèle modifié" in words, page
         assert "À propos de ce site" not in words, page
+
+
+def test_only_installed_templates_are_kept_compiled_on_disk(tmp_path: Path) -> None:
+    """An installed package's template (Material's) is kept compiled in the virtualenv and
+    used by the next process; never the site's own (`overrides/`), and never a kept code
+    whose source changed or whose file is damaged."""
+    from jinja2 import Environment, FileSystemLoader
+
+    from vigie.pages.compiled import CompiledTemplates
+
+    installed, own, code = tmp_path / "venv" / "theme", tmp_path / "overrides", tmp_path / "code"
+    for folder, name in ((installed, "base.html"), (own, "main.html")):
+        folder.mkdir(parents=True)
+        (folder / name).write_text("<p>{{ 1 + 1 }}</p>", "utf-8")
+
+    def environment() -> tuple[Environment, CompiledTemplates]:
+        kept = CompiledTemplates(code, installed=tmp_path / "venv")
+        loader = FileSystemLoader([str(own), str(installed)])
+        return Environment(loader=loader, bytecode_cache=kept), kept
+
+    env, _ = environment()
+    assert [env.get_template(n).render() for n in ("base.html", "main.html")] == ["<p>2</p>"] * 2
+    assert len(list(code.iterdir())) == 1  # the installed template's only
+
+    def kept_code(name: str) -> object:
+        env, kept = environment()  # another process
+        template = Path(env.loader.get_source(env, name)[1])
+        return kept.get_bucket(env, name, str(template), template.read_text("utf-8")).code
+
+    assert kept_code("base.html") is not None
+    assert kept_code("main.html") is None
+    (installed / "base.html").write_text("<p>{{ 2 + 2 }}</p>", "utf-8")
+    assert kept_code("base.html") is None  # its source changed
+    env, _ = environment()
+    assert env.get_template("base.html").render() == "<p>4</p>"
+    (kept_file,) = code.iterdir()
+    kept_file.write_bytes(kept_file.read_bytes()[:-7])  # truncated
+    assert kept_code("base.html") is None
+    env, _ = environment()
+    assert env.get_template("base.html").render() == "<p>4</p>"

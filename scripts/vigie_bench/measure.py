@@ -175,7 +175,8 @@ class Result:
 @dataclass(frozen=True)
 class Rebuild:
     """One new update published with the last build's cache: the build, then the check; then
-    one more update, built with the site the first left in place (as on staff's machine)."""
+    two more updates, each built with the site the one before left in place, the second
+    measured: the site before it is in place too (as on staff's machine)."""
 
     incidents: int
     run: Run  # the copy's site and cache are new files: nothing can be linked (as in CI)
@@ -232,6 +233,8 @@ def measure_size(
                 vigie_command(updated, "check"),
                 add_update_command(updated),
                 vigie_command(updated, "build"),
+                add_update_command(updated),
+                vigie_command(updated, "build"),
             ]
             if rebuild and number == 1
             else []
@@ -241,7 +244,7 @@ def measure_size(
             [*full, *rebuilding], [*writing, plain_command(plain)], jobs
         )
         if after_update:
-            rebuilt = Rebuild(incidents, after_update[1], after_update[2], after_update[4])
+            rebuilt = Rebuild(incidents, after_update[1], after_update[2], after_update[6])
             say(
                 f"  une mise à jour de plus, cache chaud : build {rebuilt.run.seconds:.1f} s "
                 f"({rebuilt.run.peak_mib:.0f} Mio), check {rebuilt.check.seconds:.1f} s ; "

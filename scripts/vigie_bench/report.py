@@ -330,9 +330,10 @@ def report(
             "du tableau précédent ignorent le cache (`--clean`) ; la construction l'écrit. "
             "Les fichiers copiés sont neufs : aucune page du site ne peut être liée, il faut "
             "les écrire depuis le cache, comme en CI (un clone neuf, le cache restauré, pas "
-            "de `site/`). Une seconde mise à jour est alors construite, le site laissé en "
-            "place par la première : c'est le cas du poste de l'équipe, où chaque page "
-            "inchangée est liée depuis le site en ligne.",
+            "de `site/`). Deux autres mises à jour sont alors construites l'une après "
+            "l'autre, le site laissé en place ; la seconde est mesurée : c'est le cas du "
+            "poste de l'équipe, où le site d'avant (`.site-old-site/`) est là aussi et où "
+            "le dossier de chaque incident inchangé en est repris d'un seul renommage.",
             "",
             *incremental_table(results, rebuilds),
             "",
