@@ -81,7 +81,7 @@ def test_a_small_run_reports_every_figure(tmp_path: Path, monkeypatch: pytest.Mo
     assert "(site en place) |" in report
     assert "(CI) |" in report
     updated = max((tmp_path / "w/3/updated/incidents").glob("*/updates"))
-    assert len(list(updated.glob("*.md"))) == synth.UPDATES_PER_INCIDENT + 2  # two days' news
+    assert len(list(updated.glob("*.md"))) == synth.UPDATES_PER_INCIDENT + 3  # three days' news
     # Both packages were frozen for the children: the `vigie` measured, the plain site writer.
     assert (tmp_path / "w/code/vigie/plugin.py").is_file()
     assert (tmp_path / "w/code/vigie_bench/plain.py").is_file()
