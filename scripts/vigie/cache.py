@@ -327,27 +327,33 @@ class Placed:
         self.spare = spare  # a site not served, its unchanged folders moved into the new one
         self._taken: list[tuple[Path, Path]] = []  # each folder moved: where to, where from
 
-    def take_folder(self, folder: str, expected: dict[str, str], site_dir: Path) -> bool:
+    def take_folder(
+        self, folder: str, expected: dict[str, str], site_dir: Path
+    ) -> dict[str, int] | None:
         """Move `folder` of the spare site into `site_dir` if it holds the recorded files of
         `expected` (path: digest) and nothing else: one rename instead of a folder made and a
-        link for each file. Its files are the live site's (the same inodes, same identities)."""
+        link for each file. Its files are the live site's (the same inodes, same identities).
+        Their sizes by path, else None."""
         if self.spare is None:
-            return False
+            return None
         source, target = self.spare / folder, site_dir / folder
         try:
-            if not self._holds_only(source, expected):
-                return False
+            sizes = self._holds_only(source, expected)
+            if sizes is None:
+                return None
             target.parent.mkdir(parents=True, exist_ok=True)
             source.rename(target)
         except OSError:  # no such folder: its files are linked or written one by one
-            return False
+            return None
         self._taken.append((target, source))
         for dest, digest in expected.items():
             self.expect(dest, digest)
-        return True
+        return sizes
 
-    def _holds_only(self, source: Path, expected: dict[str, str]) -> bool:
-        start, found, folders = len(str(self.spare)) + 1, 0, [str(source)]
+    def _holds_only(self, source: Path, expected: dict[str, str]) -> dict[str, int] | None:
+        """The size of each file under `source` if they are the recorded ones of `expected`,
+        all of them and no other; else None."""
+        start, sizes, folders = len(str(self.spare)) + 1, {}, [str(source)]
         while folders:
             with os.scandir(folders.pop()) as entries:
                 for entry in entries:
@@ -355,11 +361,11 @@ class Placed:
                         folders.append(entry.path)
                         continue
                     dest = entry.path[start:].replace(os.sep, "/")
-                    identity = _identity(entry.stat(follow_symlinks=False))
-                    if self.memo.known.get(dest) != [expected.get(dest), *identity]:
-                        return False
-                    found += 1
-        return found == len(expected)
+                    stat = entry.stat(follow_symlinks=False)
+                    if self.memo.known.get(dest) != [expected.get(dest), *_identity(stat)]:
+                        return None
+                    sizes[dest] = stat.st_size
+        return sizes if len(sizes) == len(expected) else None
 
     def put_back(self) -> None:
         """The folders `take_folder` moved, back in the spare site: the build failed."""

@@ -232,10 +232,10 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             **feeds.files(build.view, build.markdown.html, build.texts),
             **notice.files(build.view),
         }
-        kept = {uri: File.generated(config, uri, content="") for uri in build.reused}
-        pages_kept = {kept[uri].dest_uri: taken.digest for uri, taken in build.reused.items()}
-        build.writer.take_folders(pages_kept, made, build.incident_inputs)
-        for uri, file in kept.items():
+        reused = {uri: File.generated(config, uri, content="") for uri in build.reused}
+        pages = {reused[uri].dest_uri: taken.digest for uri, taken in build.reused.items()}
+        build.writer.take_folders(pages, made, build.incident_inputs)
+        for uri, file in reused.items():
             self._take(build, build.pages[uri], file)
         for page in build.pages.values():
             if page.uri in build.left_out:

@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
-from jinja2.bccache import Bucket
 
 if TYPE_CHECKING:
-    from jinja2 import Environment
+    from jinja2.bccache import Bucket
 
 
 def installed_folder() -> Path | None:
@@ -48,15 +47,11 @@ class CompiledTemplates(BytecodeCache):
                 folder.mkdir(parents=True, exist_ok=True)
                 self._disk = FileSystemBytecodeCache(str(folder))
 
-    def get_bucket(
-        self, environment: Environment, name: str, filename: str | None, source: str
-    ) -> Bucket:
-        key = self.get_cache_key(name, filename)
-        bucket = Bucket(environment, key, self.get_source_checksum(source))
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        key = super().get_cache_key(name, filename)
         if filename and str(Path(filename).resolve()).startswith(self._prefix):
             self._installed.add(key)
-        self.load_bytecode(bucket)
-        return bucket
+        return key
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self._code.get(bucket.key)

@@ -222,11 +222,11 @@ class SiteWriter:
             if (files := folders.get(_incident_folder(dest))) is not None:
                 files[dest] = digest
         for folder, files in folders.items():
-            if files and self.placed.take_folder(folder, files, self.site_dir):
+            if files and (sizes := self.placed.take_folder(folder, files, self.site_dir)):
                 self._in_place.update(files)
                 for dest, digest in files.items():
                     self.blobs.hold(digest)
-                    self.written[dest] = (int(self.placed.memo.known[dest][2]), digest)
+                    self.written[dest] = (sizes[dest], digest)
 
     def put(self, dest: str, digest: str) -> bool:
         """Write the kept bytes of `digest` at `dest` (linked from the live site when the file
