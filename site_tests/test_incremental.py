@@ -475,6 +475,35 @@ def test_check_reads_again_only_the_yaml_texts_that_changed(
     assert parsed == []
 
 
+def test_a_check_that_finds_every_entry_it_needs_writes_no_table(tmp_path: Path) -> None:
+    """A check after a check (the pre-commit hook after a build) finds every reading, HTML and
+    judgement in the tables: it leaves their files as they are. One new text, and the tables
+    that gained an entry are written again, holding it and everything they held."""
+    repo = copy_repo(tmp_path / "repo")
+    assert _checked(repo) == []
+    tables = {name: repo / CACHE_DIR / f"{name}.json" for name in ("yaml", "markdown", "vetting")}
+    before = {name: path.stat().st_ino for name, path in tables.items()}
+    assert _checked(repo) == []
+    assert {name: path.stat().st_ino for name, path in tables.items()} == before
+    sizes = {name: path.stat().st_size for name, path in tables.items()}
+    update = repo / "incidents" / INCIDENT / "updates" / "2024-06-11T1400-suite.md"
+    text = "Un mot de plus sur la **situation**, après le retour du service."
+    update.write_text(
+        UPDATE.format(
+            date="2024-06-11T14:00:00+02:00", status="resolved", title="Suite", text=text
+        ),
+        encoding="utf-8",
+    )
+    assert _checked(repo) == []
+    changed = {n for n, path in tables.items() if path.stat().st_ino != before[n]}
+    assert changed == {"yaml", "vetting"}, changed
+    assert all(tables[n].stat().st_size > sizes[n] for n in changed)
+    after = {name: path.stat().st_ino for name, path in tables.items()}
+    update.unlink()
+    assert _checked(repo) == []  # the tables still hold all it needs: none is written again
+    assert {name: path.stat().st_ino for name, path in tables.items()} == after
+
+
 def test_an_incident_judged_before_is_judged_again_only_when_it_or_its_links_change(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -119,6 +119,7 @@ class Memo:
         self.known = known if known is not None else {}
         self.scope = scope  # what every entry depends on: saved with them
         self.used: dict[str, Any] = {}
+        self.changed = False  # an entry put that the table did not hold: worth writing again
 
     def get(self, key: str) -> Any:
         """The value kept under `key`, or None; a value read is kept for the next build."""
@@ -130,6 +131,8 @@ class Memo:
         return value
 
     def put(self, key: str, value: Any) -> None:
+        if not self.changed and self.used.get(key, self.known.get(key)) != value:
+            self.changed = True
         self.used[key] = value
 
     def made(self, key: str, make: Callable[[], Any]) -> Any:
@@ -256,6 +259,8 @@ class BuildCache:
 
     def _write(self, name: str, complete: bool) -> None:
         memo = self._memos[name]
+        if not complete and not memo.changed:
+            return  # a check that found every entry it needed: the file already holds them
         entries = memo.used if complete else {**memo.known, **memo.used}
         _write_table(self._table_path(name), entries, {"format": FORMAT, "scope": memo.scope})
 
