@@ -485,7 +485,7 @@ def test_a_check_that_finds_every_entry_it_needs_writes_no_table(tmp_path: Path)
     before = {name: path.stat().st_ino for name, path in tables.items()}
     assert _checked(repo) == []
     assert {name: path.stat().st_ino for name, path in tables.items()} == before
-    sizes = {name: path.stat().st_size for name, path in tables.items()}
+    held = {name: _table_keys(repo, name) for name in tables}
     update = repo / "incidents" / INCIDENT / "updates" / "2024-06-11T1400-suite.md"
     text = "Un mot de plus sur la **situation**, après le retour du service."
     update.write_text(
@@ -497,11 +497,31 @@ def test_a_check_that_finds_every_entry_it_needs_writes_no_table(tmp_path: Path)
     assert _checked(repo) == []
     changed = {n for n, path in tables.items() if path.stat().st_ino != before[n]}
     assert changed == {"yaml", "vetting"}, changed
-    assert all(tables[n].stat().st_size > sizes[n] for n in changed)
+    assert all(_table_keys(repo, n) > held[n] for n in changed)  # the new entry, and the rest
     after = {name: path.stat().st_ino for name, path in tables.items()}
     update.unlink()
     assert _checked(repo) == []  # the tables still hold all it needs: none is written again
     assert {name: path.stat().st_ino for name, path in tables.items()} == after
+
+
+def test_a_table_is_changed_only_by_an_entry_it_did_not_hold() -> None:
+    """Putting back what a table held (the HTML just taken from it) changes nothing; a new
+    key, or another value under a held key (a verdict judged again), does."""
+    memo = cache_module.Memo({"a": [1], "b": [2]})
+    memo.put("a", memo.get("a"))
+    memo.put("b", [2])
+    assert not memo.changed
+    memo.put("b", [3])
+    assert memo.changed
+    fresh = cache_module.Memo({"a": [1]})
+    fresh.made("c", lambda: [4])
+    assert fresh.changed
+
+
+def _table_keys(repo: Path, name: str) -> set[str]:
+    """The keys of the cache table `name`, read as a check reads it."""
+    cache = cache_module.BuildCache(repo / CACHE_DIR, pytest.fail)
+    return set(cache.memo(name, cache_module.code_fingerprint()).known)
 
 
 def test_an_incident_judged_before_is_judged_again_only_when_it_or_its_links_change(

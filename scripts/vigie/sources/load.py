@@ -77,7 +77,7 @@ class Sources:
 def read_text(root: Path, rel: str, problems: list[Problem]) -> str | None:
     """The file's text, or None with a problem when it is not readable UTF-8 text."""
     try:
-        # os.path: a pathlib join per file weighs a tenth of a check at 1,000 incidents
+        # os.path: 12,000 pathlib joins and opens took 0.2 s of a profiled check (1,000 incidents)
         with open(os.path.join(root, rel), "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_FILE_BYTES:  # judged before reading: a huge file is never loaded
