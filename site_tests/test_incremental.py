@@ -23,6 +23,7 @@ from conftest import TEST_EPOCH, copy_repo, parse_html, run_vigie, tree_bytes
 from vigie import cache as cache_module
 from vigie import cli, pipeline
 from vigie.cache import CACHE_DIR
+from vigie.pages import reuse
 from vigie.plugin import build_site
 from vigie.sources import load as load_module
 from vigie.sources import safety as safety_module
@@ -364,6 +365,53 @@ def test_an_unchanged_incident_folder_is_moved_whole_from_the_site_before(tmp_pa
     # The live file lost a link, its change time moved: its kept bytes were written instead.
     assert (site / VERSION_PAGE).stat().st_ino != first
     assert_same(repo, tmp_path / "reference")
+
+
+def test_an_unchanged_notice_is_left_out_of_mkdocs_and_still_found_by_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one new update, MkDocs renders the notice it changed, not the other one: that
+    one's kept bytes are put back and its search entries made without MkDocs, in the place a
+    clean build gives them in the index."""
+    from mkdocs.commands import build as mkdocs_build
+
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    rendered: list[str] = []
+    render = mkdocs_build._build_page
+
+    def recording(page, *args, **kwargs):  # noqa: ANN001, ANN202
+        rendered.append(page.file.src_uri)
+        return render(page, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_build, "_build_page", recording)
+    repo.new_update()
+    incremental_build(repo)
+    assert f"incidents/{INCIDENT}/index.md" in rendered
+    assert f"{UNCHANGED}index.md" not in rendered
+    index = json.loads((repo.root / "site" / "search" / "search_index.json").read_text("utf-8"))
+    assert UNCHANGED in [entry["location"] for entry in index["docs"]]
+    assert_same(repo, tmp_path / "reference")
+
+
+def test_search_entries_of_left_out_pages_go_where_a_full_build_puts_them() -> None:
+    def entry(location: str) -> dict[str, str]:
+        return {"location": location, "title": "Titre « é »", "text": "<p>texte</p>"}
+
+    written = {"config": {"lang": ["fr"]}, "docs": [entry("faq/"), entry("b/"), entry("b/#x")]}
+    left = {"a/": [entry("a/")], "c/": [entry("c/"), entry("c/#y")]}
+    index = reuse.search_index_with(json.dumps(written), ["a/", "b/", "c/"], left)
+    assert json.loads(index)["docs"] == [
+        entry("faq/"),
+        entry("a/"),
+        entry("b/"),
+        entry("b/#x"),
+        entry("c/"),
+        entry("c/#y"),
+    ]
+    # As Material writes it: compact, ASCII only.
+    assert index.startswith('{"config":{"lang":["fr"]},"docs":[{"location":"faq/","title":"Titre')
+    assert "\\u00ab \\u00e9 \\u00bb" in index
 
 
 def test_a_failed_build_puts_the_moved_folders_back(

@@ -5,14 +5,12 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
 
 from jinja2 import ChoiceLoader, DictLoader, TemplateError
 from mkdocs.config import base, load_config
@@ -32,6 +30,8 @@ from vigie.pages.site import handwritten, pages, site_updated
 from vigie.publish import hosting, manifest
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
@@ -81,8 +81,11 @@ class _Build:
     texts: Memo | None = None  # texts the feeds and the API made from each update's HTML
     reused: dict[str, reuse.Reused] = field(default_factory=dict)  # taken from `kept`
     incident_inputs: dict[str, str] = field(default_factory=dict)  # by the incident's folder
-    # Reused pages that search skips, written without MkDocs: (address, date) for the sitemap.
+    # Reused pages written without MkDocs: (address, date) for the sitemap.
     left_out: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Material's search entries of a page MkDocs does not render (None: it renders them all)
+    search_entries: Callable[[GeneratedPage, str], list[dict[str, Any]]] | None = None
+    search_order: list[str] = field(default_factory=list)  # the searchable pages' addresses
 
 
 def build_site(
@@ -216,6 +219,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             texts=texts,
             reused=reused,
             incident_inputs=reuse.incident_inputs(generated),
+            search_entries=_material_search_entries(config),
         )
         # Material's favicon, addressed by its content: kept in cache like the theme's files.
         theme = config.theme
@@ -239,14 +243,18 @@ class VigiePlugin(BasePlugin[VigieOptions]):
             self._take(build, build.pages[uri], file)
         for page in build.pages.values():
             if page.uri in build.left_out:
-                continue
-            generated = File.generated(
-                config,
-                page.uri,
-                content=page.markdown,
-                inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
-            )
-            files.append(generated)
+                url = build.left_out[page.uri][0]
+            else:
+                generated = File.generated(
+                    config,
+                    page.uri,
+                    content=page.markdown,
+                    inclusion=InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV,
+                )
+                files.append(generated)
+                url = generated.url
+            if page.searchable:
+                build.search_order.append(url)
         for uri, content in build.outputs.items():
             files.append(File.generated(config, uri, content=content))
         # A feed holds every entry it lists: each is written to disk as soon as it is made and
@@ -271,14 +279,14 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         return files
 
     def _take(self, build: _Build, page: GeneratedPage, file: File) -> None:
-        """Put a reused page in place, MkDocs never writing it: a page that search lists is
-        still rendered, by an empty template, for its entry in the index; the others MkDocs
-        never sees."""
+        """Put a reused page in place, MkDocs never writing it: a page of the navigation is
+        still rendered, by an empty template (so is one search lists, when its entries cannot
+        be made without MkDocs); the others MkDocs never sees."""
         taken = build.reused[page.uri]
         if not build.writer.put(file.dest_uri, taken.digest):  # missing or damaged: made again
             del build.reused[page.uri]
             return
-        if page.searchable or page.in_nav:
+        if page.in_nav or (page.searchable and build.search_entries is None):
             build.pages[page.uri] = replace(page, template=reuse.TEMPLATE)
         else:
             build.left_out[page.uri] = (file.url, page.updated)
@@ -289,7 +297,9 @@ class VigiePlugin(BasePlugin[VigieOptions]):
     ) -> dict[str, Any]:
         build = self._current()
         if template_name == "sitemap.xml" and build.left_out:
-            context["pages"] = _with_left_out(context["pages"], build, config.site_url or "")
+            context["pages"] = reuse.sitemap_pages(
+                context["pages"], build.pages, build.left_out, config.site_url or ""
+            )
         return context
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
@@ -389,6 +399,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         # Every page is written: the rendered Markdown and the pages' sources can go before
         # the manifest reads the 14,000 files of a long history.
         build = self._current()
+        _index_left_out(build, Path(config.site_dir))
         build.markdown.forget()
         build.pages, build.outputs = {}, {}
         _forget_feeds(build)
@@ -432,31 +443,6 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         return server
 
 
-class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
-    """Writes to `sys.stderr` as it is when a message comes, not as it was when made (a
-    caller in the same process may have redirected it since)."""
-
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: Any) -> None:
-        pass
-
-
-def show_mkdocs_warnings() -> None:
-    """MkDocs' warnings and errors on stderr, for the commands that run MkDocs (once)."""
-    mkdocs_log = logging.getLogger("mkdocs")
-    if any(getattr(h, "vigie", False) for h in mkdocs_log.handlers):
-        return
-    handler = _StandardError()
-    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-    handler.vigie = True  # type: ignore[attr-defined]
-    mkdocs_log.addHandler(handler)
-    mkdocs_log.setLevel(logging.WARNING)
-
-
 def _checked(config_file: Path, cache: BuildCache | None = None) -> Checked:
     """The one road (pipeline.py); its problems as MkDocs errors, then a refusal."""
     outcome = pipeline.check(config_file, cache=cache)
@@ -469,25 +455,41 @@ def _checked(config_file: Path, cache: BuildCache | None = None) -> Checked:
     return outcome.checked
 
 
-def _with_left_out(pages: list[File], build: _Build, site_url: str) -> list[Any]:
-    """The sitemap's pages with those written without MkDocs, each where MkDocs had it."""
-    generated = {file.src_uri: file for file in pages if file.src_uri in build.pages}
-    listed: list[Any] = [file for file in pages if file.src_uri not in generated]
-    base = site_url if site_url.endswith("/") else f"{site_url}/"
-    for uri in build.pages:
-        if uri in generated:
-            listed.append(generated[uri])
-        elif uri in build.left_out:
-            url, updated = build.left_out[uri]
-            canonical = urljoin(base, url) if site_url else None
-            page = SimpleNamespace(
-                is_link=False,
-                canonical_url=canonical,
-                abs_url=urlsplit(canonical).path if canonical else None,
-                update_date=updated,
-            )
-            listed.append(SimpleNamespace(page=page))
-    return listed
+def _material_search_entries(
+    config: MkDocsConfig,
+) -> Callable[[GeneratedPage, str], list[dict[str, Any]]] | None:
+    """How Material's search indexes a generated page MkDocs does not render; None without it."""
+    try:
+        from material.plugins.search.plugin import SearchIndex, SearchPlugin
+    except ImportError:
+        return None
+    if not any(isinstance(p, SearchPlugin) and p.config.enabled for p in config.plugins.values()):
+        return None
+
+    def entries(page: GeneratedPage, url: str) -> list[dict[str, Any]]:
+        index = SearchIndex()
+        meta = {"title": page.title, "template": page.template}  # its Markdown: front matter
+        index.add_entry_from_context(
+            SimpleNamespace(meta=meta, title=page.title, content=page.search_html, toc=[], url=url)
+        )
+        return index.entries
+
+    return entries
+
+
+def _index_left_out(build: _Build, site_dir: Path) -> None:
+    """The search entries of the reused pages MkDocs did not render, added to its index."""
+    if build.search_entries is None:
+        return
+    entries = {
+        url: build.search_entries(build.pages[uri], url)
+        for uri, (url, _) in build.left_out.items()
+        if build.pages[uri].searchable
+    }
+    path = site_dir / "search" / "search_index.json"
+    if entries and path.is_file():
+        index = reuse.search_index_with(path.read_text("utf-8"), build.search_order, entries)
+        path.write_bytes(index.encode("utf-8"))
 
 
 def _forget_feeds(build: _Build) -> None:

@@ -18,7 +18,7 @@ from vigie.cli import notify as notify_commands
 from vigie.cli import publish as publish_commands
 from vigie.cli import s3 as s3_commands
 from vigie.cli import workflow as workflow_commands
-from vigie.cli.common import print_problems, warn
+from vigie.cli.common import print_problems, show_mkdocs_warnings, warn
 from vigie.derive import publication_time, published_count, scheduled_updates
 from vigie.publish.manifest import site_files
 from vigie.sources import guard as guard_module
@@ -114,7 +114,7 @@ def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
 
 def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> Path | None:
     """The build swapped in; the replaced site, set aside to be removed; None if it failed."""
-    from vigie.plugin import build_site, show_mkdocs_warnings
+    from vigie.plugin import build_site
 
     show_mkdocs_warnings()
     checked = _check(config_file, site_dir=site_dir, cache=cache)  # compared with the last

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vigie import messages as msg
 from vigie import pipeline
@@ -58,3 +59,28 @@ def print_rollback(release: Release, previous: str | None) -> None:
         print(publish_msg.ROLLBACK_ALREADY.format(name=release.name))
     else:
         print(publish_msg.ROLLBACK_OK.format(name=release.name, previous=previous or "aucune"))
+
+
+class _StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to `sys.stderr` as it is when a message comes, not as it was when made (a
+    caller in the same process may have redirected it since)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def show_mkdocs_warnings() -> None:
+    """MkDocs' warnings and errors on stderr, for the commands that run MkDocs (once)."""
+    mkdocs_log = logging.getLogger("mkdocs")
+    if any(getattr(h, "vigie", False) for h in mkdocs_log.handlers):
+        return
+    handler = _StandardError()
+    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    handler.vigie = True  # type: ignore[attr-defined]
+    mkdocs_log.addHandler(handler)
+    mkdocs_log.setLevel(logging.WARNING)

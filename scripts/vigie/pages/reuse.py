@@ -11,9 +11,12 @@ imports MkDocs.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass, field, fields
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
 
 from vigie.cache import PLACED, code_fingerprint, fingerprint, folder_fingerprint
 
@@ -272,3 +275,60 @@ class SiteWriter:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
         return target
+
+
+def sitemap_pages(
+    pages: list[Any], generated: Iterable[str], left_out: dict[str, tuple[str, str]], site_url: str
+) -> list[Any]:
+    """The sitemap's `pages` (MkDocs' files) with the reused pages written without MkDocs
+    (`left_out`: address and date by source), each where a full build lists it among the
+    `generated` pages (their sources, in the order MkDocs is given them)."""
+    generated = list(generated)
+    given = set(generated)
+    by_source = {file.src_uri: file for file in pages if file.src_uri in given}
+    listed: list[Any] = [file for file in pages if file.src_uri not in by_source]
+    base = site_url if site_url.endswith("/") else f"{site_url}/"
+    for uri in generated:
+        if uri in by_source:
+            listed.append(by_source[uri])
+        elif uri in left_out:
+            url, updated = left_out[uri]
+            canonical = urljoin(base, url) if site_url else None
+            page = SimpleNamespace(
+                is_link=False,
+                canonical_url=canonical,
+                abs_url=urlsplit(canonical).path if canonical else None,
+                update_date=updated,
+            )
+            listed.append(SimpleNamespace(page=page))
+    return listed
+
+
+def search_index_with(
+    index: str, order: Iterable[str], entries: dict[str, list[dict[str, Any]]]
+) -> str:
+    """Material's search index (`search_index.json`) with the `entries` of the reused pages
+    MkDocs did not render, by page address, each page where a full build puts it: `order` is
+    the address of every generated page search lists, in the order MkDocs builds them, the
+    pages of the pages folder before them. Written as Material writes it, for the same bytes."""
+    order = list(order)
+    position = {url: at for at, url in enumerate(order)}
+    data = json.loads(index)
+    docs: list[dict[str, Any]] = []
+    done = 0  # the pages of `order` before this one are in `docs`
+
+    def reach(end: int) -> None:
+        nonlocal done
+        for url in order[done:end]:
+            docs.extend(entries.get(url, ()))
+        done = max(done, end)
+
+    for entry in data["docs"]:
+        at = position.get(entry["location"].partition("#")[0])
+        if at is not None and at >= done:  # the first entry of a page rendered now
+            reach(at)
+            done = at + 1
+        docs.append(entry)
+    reach(len(order))
+    data["docs"] = docs
+    return json.dumps(data, separators=(",", ":"), default=str)  # material/plugins/search
