@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from conftest import copy_repo, run_mkdocs, run_vigie, tree_bytes
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 BROKEN_STATUS = (
     "incidents/2024-06-espace-adherent/updates/2024-06-11T1030-cause-identifiee.md",
@@ -88,3 +88,39 @@ def test_a_strict_mode_warning_also_keeps_the_previous_site(tmp_path: Path) -> N
     assert result.returncode == 1
     assert "nulle-part.md" in result.stderr
     assert tree_bytes(repo / "site") == before
+
+
+def test_the_vigie_command_as_a_process_says_everything_and_leaves_nothing_behind(
+    tmp_path: Path,
+) -> None:
+    """The console script leaves Python without its teardown (`cli.run`): what it prints, its
+    exit code, the site swapped in and the cache written are those of `main`."""
+    repo = copy_repo(tmp_path / "repo")
+    command = [str(Path(sys.executable).parent / "vigie"), "-f", str(repo / "mkdocs.yml")]
+    # Its output buffered, as in a pipe of CI (this machine's shell sets PYTHONUNBUFFERED).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+
+    def vigie(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, *args], capture_output=True, text=True, env=env, check=False, timeout=300
+        )
+
+    built = vigie("build")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.splitlines()[-1].startswith("Site construit dans ")
+    site = tree_bytes(repo / "site")
+    pages = {p: p.stat().st_ino for p in (repo / "site" / "incidents").rglob("*.html")}
+    again = vigie("build")
+    assert again.returncode == 0, again.stderr
+    assert again.stderr == ""  # no damaged cache rebuilt, no warning
+    assert tree_bytes(repo / "site") == site
+    # The cache the first process wrote is whole: the archived pages are its files, linked.
+    linked = [p for p, inode in pages.items() if p.stat().st_ino == inode]
+    assert len(linked) > len(pages) / 2
+
+    _break(repo)
+    refused = vigie("build")
+    assert refused.returncode == 1
+    assert EXPECTED_LINE in refused.stderr.splitlines()
+    assert tree_bytes(repo / "site") == site

@@ -175,7 +175,7 @@ def test_every_relative_link_leads_to_a_file_and_anchor_that_exist() -> None:
 def vigie_parser() -> argparse.ArgumentParser:
     """The real `vigie` parser, the one the console script reads its arguments with."""
     (script,) = entry_points(group="console_scripts", name="vigie")
-    assert script.value == "vigie.cli:main"  # whose arguments are read with cli.parser()
+    assert script.value == "vigie.cli:run"  # main, whose arguments are read with cli.parser()
     return cli.parser()
 
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
+import logging
 import os
 import shutil
 import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from vigie import french, pipeline
 from vigie import messages as msg
@@ -208,3 +210,21 @@ def main(argv: list[str] | None = None) -> int:
         return workflow_commands.run(args, config_file)
     site_dir = args.site_dir or config_file.parent / "site"
     return build(config_file, site_dir, clean=args.clean)
+
+
+def run() -> NoReturn:
+    """The `vigie` command as a process (`pyproject.toml`, `python -m vigie.cli`): `main`,
+    then its exit code, without Python's teardown."""
+    code = main()
+    if threading.active_count() > 1:  # a thread still running: the usual way out waits for it
+        sys.exit(code)
+    # A build at 1,000 incidents leaves a third of a gigabyte of objects that Python would
+    # free one by one on its way out: 1.1 s of a 4.9 s build, measured. What that way out
+    # does that matters is done here (the functions registered to run at exit: logging's
+    # last flush, temporary folders removed; the output flushed); the system takes the
+    # memory back at once.
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -1,7 +1,5 @@
 """`python -m vigie.cli`: the `vigie` command."""
 
-import sys
+from vigie.cli import run
 
-from vigie.cli import main
-
-sys.exit(main())
+run()
