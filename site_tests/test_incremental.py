@@ -286,6 +286,17 @@ def test_fingerprints_are_the_same_in_another_process(tmp_path: Path) -> None:
     assert "incidents/2024-02-tiers-payant/versions/1.md" in pages
 
 
+def test_a_folder_twice_on_the_path_is_the_same_scope(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PYTHONPATH naming a folder the path already holds (an editable install's) lists its
+    packages twice: the same code, the same cache."""
+    import sysconfig
+
+    before = cache_module.code_fingerprint()
+    monkeypatch.syspath_prepend(sysconfig.get_paths()["purelib"])  # every package, twice
+    cache_module.code_fingerprint.cache_clear()
+    assert cache_module.code_fingerprint() == before
+
+
 def _placed(table: bytes) -> dict[str, list]:
     return json.loads(table.rsplit(b"\n", 1)[0])
 

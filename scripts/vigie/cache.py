@@ -72,8 +72,10 @@ def code_fingerprint() -> str:
         for path in _PACKAGE.rglob("*")
         if path.is_file() and path.suffix in {".py", ".json", ".yml", ".md", ".html"}
     )
+    # A set: a folder twice on the path (PYTHONPATH naming an editable install's) lists its
+    # packages twice, and would be another scope.
     packages = sorted(
-        (d.metadata["Name"] or "", d.version) for d in metadata.distributions() if d.metadata
+        {(d.metadata["Name"] or "", d.version) for d in metadata.distributions() if d.metadata}
     )
     import vigie  # read when called: a version bumped in place is another scope
 
