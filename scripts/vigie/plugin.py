@@ -95,8 +95,9 @@ def build_site(
     cache: BuildCache | None = None,
     live: Path | None = None,
     spare: Path | None = None,
-) -> bool:
-    """Build with MkDocs in strict mode into `site_dir`; False when MkDocs refused.
+) -> int:
+    """Build with MkDocs in strict mode into `site_dir`: how many files it holds, 0 when
+    MkDocs refused.
 
     With `cache`, a page whose inputs are unchanged is taken from it instead of rendered:
     linked from the `live` site when the file there is the one the last build put, its whole
@@ -106,15 +107,13 @@ def build_site(
 
     try:
         config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
-        config.plugins["vigie"].checked = checked
-        config.plugins["vigie"].cache = cache
-        config.plugins["vigie"].live = live
-        config.plugins["vigie"].spare = spare
+        plugin = config.plugins["vigie"]
+        plugin.checked, plugin.cache, plugin.live, plugin.spare = checked, cache, live, spare
         build(config)
     except (Abort, MkDocsException, TemplateError) as error:
         log.error(str(error))  # a template broken in overrides/ is refused, not a traceback
-        return False
-    return True
+        return 0
+    return plugin.built_files
 
 
 class _RebuildRefused(Abort):
@@ -157,6 +156,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         self.serving = False  # `mkdocs serve`: its live-reload script has no CSP hash
         self.preview_dir: Path | None = None  # the folder `vigie serve` serves, once set aside
         self.build: _Build | None = None  # made again by each build's on_config
+        self.built_files = 0  # how many files the last build's site holds
 
     def load_config(
         self, options: dict[str, Any], config_file_path: str | None = None
@@ -403,15 +403,12 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         build.markdown.forget()
         build.pages, build.outputs = {}, {}
         _forget_feeds(build)
-        # csp.txt is written after the build, not as a File in on_files: the policy needs the
-        # hashes of the inline code of every rendered page, known only once all are rendered.
-        csp.write_policy(Path(config.site_dir), build.inline_code)
-        # _headers (Netlify, Cloudflare Pages) carries that policy: written after it, too.
-        hosting.write_headers_file(Path(config.site_dir))
-        # The one file written after the build: it needs the bytes of all the others.
-        # A preview (drafts shown) gets none, so that `vigie deploy` refuses it.
-        if not build.preview:
-            manifest.write_manifest(Path(config.site_dir), build.version, build.writer.written)
+        # csp.txt, _headers and the manifest need every other file: written after the build.
+        # A preview (drafts shown) gets no manifest, so that `vigie deploy` refuses it.
+        version = None if build.preview else build.version
+        self.built_files = hosting.finish_site(
+            Path(config.site_dir), build.inline_code, version, build.writer.written
+        )
         if self.serving and self.cache is not None and self.preview_dir is not None:
             # The last preview goes before the new one's files are recorded (see save).
             gone = functools.partial(reuse.remove_set_aside, self.preview_dir)

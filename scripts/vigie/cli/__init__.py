@@ -22,7 +22,6 @@ from vigie.cli import s3 as s3_commands
 from vigie.cli import workflow as workflow_commands
 from vigie.cli.common import print_problems, show_mkdocs_warnings, warn
 from vigie.derive import publication_time, published_count, scheduled_updates
-from vigie.publish.manifest import site_files
 from vigie.sources import guard as guard_module
 from vigie.sources import workflow
 
@@ -97,9 +96,10 @@ def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
     cache = pipeline.open_cache(config_file, warn, clean=clean)
     site_dir = site_dir.resolve()
     with cache.locked():
-        old = _build(config_file, site_dir, cache)
-        if old is None:
+        built = _build(config_file, site_dir, cache)
+        if built is None:
             return 1
+        old, files = built
         # What is left of the site before the replaced one goes while the cache is written:
         # removing its folders takes seconds, and the new site is already in place.
         removal = threading.Thread(
@@ -110,12 +110,13 @@ def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
             cache.save(complete=True, settled=removal.join)
         finally:
             removal.join()
-    print(msg.BUILD_OK.format(site_dir=site_dir, files=len(site_files(site_dir))))
+    print(msg.BUILD_OK.format(site_dir=site_dir, files=files))
     return 0
 
 
-def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> Path | None:
-    """The build swapped in; the replaced site, set aside to be removed; None if it failed."""
+def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> tuple[Path, int] | None:
+    """The build swapped in: the replaced site, set aside to be removed, and how many files
+    the new one holds; None if it failed."""
     from vigie.plugin import build_site
 
     show_mkdocs_warnings()
@@ -126,10 +127,15 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> Path | None:
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         spare = spare_site(site_dir)
-        if checked is None or not build_site(config_file, staging, checked, cache, site_dir, spare):
+        files = (
+            build_site(config_file, staging, checked, cache, site_dir, spare)
+            if checked is not None
+            else 0
+        )
+        if not files:
             print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
             return None
-        return swap_in(staging, site_dir)
+        return swap_in(staging, site_dir), files
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

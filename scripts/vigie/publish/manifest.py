@@ -19,7 +19,7 @@ from vigie import __version__
 from vigie.outputs.feeds import dump_json
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
 
 MANIFEST = "version.json"
@@ -67,16 +67,20 @@ def site_version(root: Path) -> SiteVersion:
 
 
 def file_entries(
-    site_dir: Path, known: Mapping[str, tuple[int, str]] | None = None
+    site_dir: Path,
+    known: Mapping[str, tuple[int, str]] | None = None,
+    files: Iterable[str] | None = None,
 ) -> list[FileEntry]:
     """Every file of the built site but the manifest itself, sorted by path.
 
     `known`: size and SHA-256 of files this build wrote from bytes it had checked (pages
-    taken from the cache), by path: not read again.
+    taken from the cache), by path: not read again. `files`: the site's files, when the
+    caller has listed them (`site_files`).
     """
     known = known or {}
     entries = []
-    for relative in _relative_files(site_dir):
+    listed = site_files(site_dir) if files is None else files
+    for relative in sorted(listed, key=lambda relative: relative.split("/")):
         if relative in known:
             entries.append(FileEntry(relative, *known[relative]))
         elif relative != MANIFEST:
@@ -101,11 +105,6 @@ def site_files(site_dir: Path) -> list[str]:
     return found
 
 
-def _relative_files(site_dir: Path) -> list[str]:
-    """Every file under `site_dir`, sorted as Path objects sort."""
-    return sorted(site_files(site_dir), key=lambda relative: relative.split("/"))
-
-
 def manifest_json(version: SiteVersion, entries: list[FileEntry]) -> str:
     """The text of `version.json`."""
     document = {
@@ -118,11 +117,16 @@ def manifest_json(version: SiteVersion, entries: list[FileEntry]) -> str:
 
 
 def write_manifest(
-    site_dir: Path, version: SiteVersion, known: Mapping[str, tuple[int, str]] | None = None
-) -> None:
-    """Write `version.json` for everything already in `site_dir` (`known`: `file_entries`)."""
-    text = manifest_json(version, file_entries(site_dir, known))
-    (site_dir / MANIFEST).write_text(text, encoding="utf-8")
+    site_dir: Path,
+    version: SiteVersion,
+    known: Mapping[str, tuple[int, str]] | None = None,
+    files: Iterable[str] | None = None,
+) -> int:
+    """Write `version.json` for everything already in `site_dir` (`known`, `files`:
+    `file_entries`); the number of files the site then holds, itself included."""
+    entries = file_entries(site_dir, known, files)
+    (site_dir / MANIFEST).write_text(manifest_json(version, entries), encoding="utf-8")
+    return len(entries) + 1
 
 
 def _read(location: str | Path, relative: str) -> bytes | None:
