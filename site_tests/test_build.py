@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pstats
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +130,21 @@ def test_the_vigie_command_as_a_process_says_everything_and_leaves_nothing_behin
     assert refused.returncode == 1
     assert EXPECTED_LINE in refused.stderr.splitlines()
     assert tree_bytes(repo / "site") == site
+
+
+def test_the_vigie_command_under_the_profiler_writes_its_profile(tmp_path: Path) -> None:
+    """Under cProfile (the command docs/cache.md gives), the command takes Python's usual way
+    out, on which the profiler writes its file."""
+    repo = copy_repo(tmp_path / "repo")
+    profile = tmp_path / "check.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "vigie.cli"]
+    checked = subprocess.run(
+        [*command, "-f", str(repo / "mkdocs.yml"), "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert checked.returncode == 0, checked.stderr
+    stats = pstats.Stats(str(profile))
+    assert any(name == "main" and "vigie/cli" in path for path, _, name in stats.stats)

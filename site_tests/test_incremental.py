@@ -8,6 +8,7 @@ after each, the incremental site is compared with a reference built from nothing
 
 from __future__ import annotations
 
+import copy as copy_module
 import json
 import os
 import shutil
@@ -342,7 +343,8 @@ def test_an_unchanged_incident_folder_is_moved_whole_from_the_site_before(tmp_pa
     """The site a build replaces stays beside it, never served. Two builds later, the folder
     of an incident unchanged since is moved from there into the new site, whole (its files
     are the live ones, the same inodes), not made again file by file. With a file too many,
-    or one replaced by the same bytes, the folder is made as before: the clean build's."""
+    the folder is made as before: the clean build's. A file replaced by the same bytes still
+    belongs (its SHA-256 is read): the folder is moved."""
     repo = Repo(tmp_path / "repo")
     incremental_build(repo)
     first = (repo.root / "site" / VERSION_PAGE).stat().st_ino
@@ -369,13 +371,45 @@ def test_an_unchanged_incident_folder_is_moved_whole_from_the_site_before(tmp_pa
     data = page.read_bytes()
     page.unlink()  # the live file's bytes untouched, the spare's replaced by the same bytes
     page.write_bytes(data)
+    replaced = page.stat().st_ino
+    folder = (spare / UNCHANGED).stat().st_ino
+    repo.new_update()
+    incremental_build(repo)
+    assert (site / UNCHANGED).stat().st_ino == folder
+    assert (site / VERSION_PAGE).stat().st_ino == replaced
+    assert_same(repo, tmp_path / "reference")
+
+    page = spare / VERSION_PAGE
+    page.write_bytes(data.replace(b"<main", b"<MAIN", 1))  # same size, other bytes
     folder = (spare / UNCHANGED).stat().st_ino
     repo.new_update()
     incremental_build(repo)
     assert (site / UNCHANGED).stat().st_ino != folder
-    # The live file lost a link, its change time moved: its kept bytes were written instead.
-    assert (site / VERSION_PAGE).stat().st_ino != first
+    assert (site / VERSION_PAGE).read_bytes() == data
     assert_same(repo, tmp_path / "reference")
+
+
+def test_a_copied_site_is_linked_page_by_page_once_its_bytes_are_read(tmp_path: Path) -> None:
+    """A copy of the repository, its site and cache with it (new inodes, new dates: nothing is
+    the file recorded), builds from the copied site's pages whose SHA-256 is the recorded one:
+    linked, not written again from the cache. A copied page edited to the same size is not."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    copy = copy_module.copy(repo)
+    copy.root = tmp_path / "copy"
+    shutil.copytree(repo.root, copy.root, symlinks=True)
+    page = copy.root / "site" / VERSION_PAGE
+    first = page.stat().st_ino
+    other = copy.root / "site" / "incidents/2024-02-tiers-payant/versions/2/index.html"
+    data = bytearray(other.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    other.write_bytes(bytes(data))
+    edited = other.stat().st_ino
+    copy.new_update()
+    incremental_build(copy)
+    assert page.stat().st_ino == first  # the copied file, linked
+    assert other.stat().st_ino != edited
+    assert_same(copy, tmp_path / "reference")
 
 
 def test_an_unchanged_notice_is_left_out_of_mkdocs_and_still_found_by_search(

@@ -103,7 +103,8 @@ def vigie_command(repo: Path, action: str, *options: str) -> list[str]:
 
 
 def copy_with_update_command(repo: Path, target: Path) -> list[str]:
-    """`repo` copied to `target` with its site and build cache, then one update more."""
+    """`repo` copied to `target` with its build cache but not its site (as a CI checkout with
+    its cache restored), then one update more."""
     return [sys.executable, "-m", "vigie_bench.synth", "copy-with-update", str(repo), str(target)]
 
 

@@ -322,15 +322,15 @@ def report(
         lines += [
             "## Publier une mise à jour",
             "",
-            "Le jour d'un incident : après la première passe, les sources, le site et le "
-            "cache `.vigie-cache/` de chaque taille sont copiés, une mise à jour est ajoutée "
+            "Le jour d'un incident : après la première passe, les sources et le cache "
+            "`.vigie-cache/` de chaque taille sont copiés, une mise à jour est ajoutée "
             "au dernier incident (`vigie_bench.synth.add_update`), puis `vigie build` et "
             "`vigie check` tournent sur la copie, dans la voie de Vigie, tandis que Material "
             "construit encore sur l'autre cœur. La construction complète et le check complet "
             "du tableau précédent ignorent le cache (`--clean`) ; la construction l'écrit. "
-            "Les fichiers copiés sont neufs : aucune page du site ne peut être liée, il faut "
-            "les écrire depuis le cache, comme en CI (un clone neuf, le cache restauré, pas "
-            "de `site/`). Deux autres mises à jour sont alors construites l'une après "
+            "Le site n'est pas copié : chaque page gardée est écrite depuis le cache, comme "
+            "en CI (un clone neuf, le cache restauré, pas de `site/`). Deux autres mises à "
+            "jour sont alors construites l'une après "
             "l'autre, le site laissé en place ; la seconde est mesurée : c'est le cas du "
             "poste de l'équipe, où le site d'avant (`.site-old-site/`) est là aussi et où "
             "le dossier de chaque incident inchangé en est repris d'un seul renommage.",

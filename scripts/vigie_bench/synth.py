@@ -396,10 +396,17 @@ def add_update(repo: Path) -> Path:
 
 
 def copy_with_update(repo: Path, target: Path) -> Path:
-    """`repo` copied whole (its site and build cache too), then `add_update` on the copy."""
+    """`repo` copied with its build cache, but not its built sites (as CI restores the cache in
+    a fresh clone), then `add_update` on the copy."""
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(repo, target, symlinks=True)
+
+    def sites(folder: str, names: list[str]) -> list[str]:
+        if Path(folder) != repo:
+            return []
+        return [name for name in names if name == "site" or name.startswith(".site-")]
+
+    shutil.copytree(repo, target, symlinks=True, ignore=sites)
     return add_update(target)
 
 
