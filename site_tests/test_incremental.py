@@ -339,6 +339,19 @@ SPARE = ".site-old-site"  # cli.spare_site
 UNCHANGED = "incidents/2024-02-tiers-payant/"  # new_update adds to the other incident
 
 
+def test_a_notice_rendered_by_mkdocs_is_linked_by_the_next_build(tmp_path: Path) -> None:
+    """A notice page MkDocs rendered (the first build, or its incident changed) is recorded
+    like the pages Vigie put: the next build links it instead of writing its kept bytes."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    notice = repo.root / "site" / UNCHANGED / "index.html"
+    first = notice.stat().st_ino
+    repo.new_update()
+    incremental_build(repo)
+    assert notice.stat().st_ino == first
+    assert_same(repo, tmp_path / "reference")
+
+
 def test_an_unchanged_incident_folder_is_moved_whole_from_the_site_before(tmp_path: Path) -> None:
     """The site a build replaces stays beside it, never served. Two builds later, the folder
     of an incident unchanged since is moved from there into the new site, whole (its files

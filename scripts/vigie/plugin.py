@@ -377,7 +377,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         kept, blobs, placed = build.writer.kept, build.writer.blobs, build.writer.placed
         if kept is not None and blobs is not None and generated and generated.inputs:
             digest = reuse.keep(kept, blobs, generated, final, code.scripts, code.styles)
-            if placed and not (generated.searchable or generated.in_nav):
+            if placed and not generated.in_nav:  # a page of the navigation is made each time
                 placed.expect(page.file.dest_uri, digest)
         return final
 
