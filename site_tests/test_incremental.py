@@ -394,7 +394,12 @@ def test_an_unchanged_incident_folder_is_moved_whole_from_the_site_before(tmp_pa
     assert_same(repo, tmp_path / "reference")
     repo.new_update()
     incremental_build(repo)
-    assert (spare / VERSION_PAGE).stat().st_ino == first  # shared again: moved next time
+    assert (spare / VERSION_PAGE).stat().st_ino == first  # shared again
+    folder = (spare / UNCHANGED).stat().st_ino
+    repo.new_update()
+    incremental_build(repo)
+    assert (site / UNCHANGED).stat().st_ino == folder  # so moved whole once more
+    assert_same(repo, tmp_path / "reference")
 
 
 def test_a_copied_site_is_linked_page_by_page_once_its_bytes_are_read(tmp_path: Path) -> None:

@@ -421,11 +421,11 @@ def _identity(stat: os.stat_result) -> list[int]:
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
-def _holds(path: str | Path, stat: os.stat_result, recorded: Any, digest: str | None) -> bool:
+def _holds(path: Path, stat: os.stat_result, recorded: list[Any] | None, digest: str) -> bool:
     """Whether the file at `path` (`stat`: its own, links not followed) holds the bytes of
     `digest` as `recorded` by `Placed` ([digest, *identity]): the same identity, or a plain
     file of the recorded size whose SHA-256 is the digest (read only then: 0.03 ms a page)."""
-    if not recorded or digest is None or recorded[0] != digest:
+    if not recorded or recorded[0] != digest:
         return False
     if recorded[1:] == _identity(stat):
         return True

@@ -95,8 +95,8 @@ def build_site(
     cache: BuildCache | None = None,
     live: Path | None = None,
     spare: Path | None = None,
-) -> int:
-    """Build with MkDocs in strict mode into `site_dir`: how many files it holds, 0 when
+) -> int | None:
+    """Build with MkDocs in strict mode into `site_dir`: how many files it holds, None when
     MkDocs refused.
 
     With `cache`, a page whose inputs are unchanged is taken from it instead of rendered:
@@ -112,7 +112,7 @@ def build_site(
         build(config)
     except (Abort, MkDocsException, TemplateError) as error:
         log.error(str(error))  # a template broken in overrides/ is refused, not a traceback
-        return 0
+        return None
     return plugin.built_files
 
 

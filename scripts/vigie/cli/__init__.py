@@ -127,12 +127,10 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> tuple[Path, 
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         spare = spare_site(site_dir)
-        files = (
-            build_site(config_file, staging, checked, cache, site_dir, spare)
-            if checked is not None
-            else 0
-        )
-        if not files:
+        files = None
+        if checked is not None:
+            files = build_site(config_file, staging, checked, cache, site_dir, spare)
+        if files is None:
             print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
             return None
         return swap_in(staging, site_dir), files

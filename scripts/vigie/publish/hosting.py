@@ -103,10 +103,6 @@ def content_security_policy(site_dir: Path) -> str:
     return csp.policy(code)
 
 
-def _files(site_dir: Path) -> list[str]:
-    return sorted(manifest.site_files(site_dir))
-
-
 def content_type(path: str) -> str | None:
     """The Content-Type a host must be told for `path`, or None when its default is right."""
     name = path.rsplit("/", 1)[-1]
@@ -166,16 +162,15 @@ def _pattern(path: str) -> str:
     return "/" + re.sub(r"^(incidents|components)/[^/]+/", r"\1/:id/", path)
 
 
-def headers_file(site_dir: Path, policy: str, files: Iterable[str] | None = None) -> str:
-    """The `_headers` file (Netlify and Cloudflare Pages syntax) for the site in `site_dir`
-    (`files`: its files, when the caller has listed them).
+def headers_file(policy: str, files: Iterable[str]) -> str:
+    """The `_headers` file (Netlify and Cloudflare Pages syntax) for a site of these `files`.
 
     Both hosts apply every rule that matches a path and Cloudflare joins repeated headers
     with commas, so no header appears in two rules matching the same file. Cache-Control is
     set on fingerprinted files only: for all others both hosts send `max-age=0,
     must-revalidate`, stricter than the 5 minutes nginx allows.
     """
-    files = sorted(files) if files is not None else _files(site_dir)
+    files = sorted(files)
     lines = [
         "# En-têtes HTTP pour Netlify et Cloudflare Pages, générés par Vigie (vigie build).",
         "/*",
@@ -191,14 +186,6 @@ def headers_file(site_dir: Path, policy: str, files: Iterable[str] | None = None
     for pattern, mime in sorted(typed.items()):
         lines += [pattern, f"  Content-Type: {mime}"]
     return "\n".join(lines) + "\n"
-
-
-def write_headers_file(site_dir: Path, files: Iterable[str] | None = None) -> None:
-    """Write `_headers` into the built site, once every page is written (`files`: those of
-    the site but `_headers`, when the caller has listed them)."""
-    (site_dir / HEADERS_FILE).unlink(missing_ok=True)
-    text = headers_file(site_dir, content_security_policy(site_dir), files)
-    (site_dir / HEADERS_FILE).write_text(text, encoding="utf-8")
 
 
 def finish_site(
@@ -218,7 +205,8 @@ def finish_site(
     """
     csp.write_policy(site_dir, inline_code)
     files = [name for name in manifest.site_files(site_dir) if name != HEADERS_FILE]
-    write_headers_file(site_dir, files)
+    text = headers_file(csp.policy(inline_code), files)
+    (site_dir / HEADERS_FILE).write_text(text, encoding="utf-8")
     files.append(HEADERS_FILE)
     if version is None:
         return len(files)
