@@ -16,6 +16,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -182,8 +183,7 @@ class Repo:
                 blob.write_bytes(bytes(data))
         elif how == 2 and tables:  # edited, its checksum (last line) left as it was
             body, header = tables[-1].read_bytes().rsplit(b"\n", 1)
-            entries = {**json.loads(body), "ajout": []}
-            tables[-1].write_bytes(json.dumps(entries).encode() + b"\n" + header)
+            tables[-1].write_bytes(body + b'\n"ajout"\t[]\n' + header)
         elif how == 3:
             shutil.rmtree(folder)
         elif how == 4 and blobs:
@@ -274,16 +274,16 @@ def test_fingerprints_are_the_same_in_another_process(tmp_path: Path) -> None:
     assert {"markdown.json", "vetting.json", "pages.json", "texts.json"} <= set(zero)
     assert run_vigie(repo, "build", env={"PYTHONHASHSEED": "2"}).returncode == 0
     first = {p.name: p.read_bytes() for p in (repo / CACHE_DIR).glob("*.json")}
-    assert _placed(first["vetting.json"]).items() < _placed(zero["vetting.json"]).items()
+    assert _entries(first["vetting.json"]).items() < _entries(zero["vetting.json"]).items()
     assert run_vigie(repo, "build", env={"PYTHONHASHSEED": "3"}).returncode == 0
     second = {p.name: p.read_bytes() for p in (repo / CACHE_DIR).glob("*.json")}
-    html_first, html_second = (t.pop("markdown.json").rsplit(b"\n", 1)[0] for t in (first, second))
-    placed_first, placed_second = (_placed(t.pop("placed.json")) for t in (first, second))
+    html_first, html_second = (_entries(t.pop("markdown.json")) for t in (first, second))
+    placed_first, placed_second = (_entries(t.pop("placed.json")) for t in (first, second))
     assert second == first
     # The same pages at the same places, with the same bytes (the files' identities differ).
     assert {k: v[0] for k, v in placed_second.items()} == {k: v[0] for k, v in placed_first.items()}
-    assert json.loads(html_second).items() <= json.loads(html_first).items()
-    pages = json.loads(first["pages.json"].rsplit(b"\n", 1)[0])
+    assert html_second.items() <= html_first.items()
+    pages = _entries(first["pages.json"])
     assert "incidents/2024-02-tiers-payant/versions/1.md" in pages
 
 
@@ -298,8 +298,11 @@ def test_a_folder_twice_on_the_path_is_the_same_scope(monkeypatch: pytest.Monkey
     assert cache_module.code_fingerprint() == before
 
 
-def _placed(table: bytes) -> dict[str, list]:
-    return json.loads(table.rsplit(b"\n", 1)[0])
+def _entries(table: bytes) -> dict[str, Any]:
+    """A cache table's entries, read from its file: a line each (key, tab, value), then the
+    header line."""
+    lines = [line.split(b"\t", 1) for line in table.split(b"\n")[:-1]]
+    return {json.loads(key): json.loads(value) for key, value in lines}
 
 
 VERSION_PAGE = "incidents/2024-02-tiers-payant/versions/1/index.html"
@@ -622,6 +625,30 @@ def test_a_table_is_changed_only_by_an_entry_it_did_not_hold() -> None:
     fresh = cache_module.Memo({"a": [1]})
     fresh.made("c", lambda: [4])
     assert fresh.changed
+
+
+def test_a_table_reads_back_what_was_put_in_it_and_an_empty_one_too(tmp_path: Path) -> None:
+    """Each entry is a line of the table's file: tabs and line breaks inside a key or a value
+    stay inside it. An entry is decoded when asked for, afresh each time; one kept unchanged
+    is written back as it was read; a table left with no entry is read without a warning."""
+    folder, odd = tmp_path / CACHE_DIR, "a\tb\nc « d »"
+    cache = cache_module.BuildCache(folder, pytest.fail)
+    with cache.locked():
+        cache.memo("t", "scope").put(odd, {odd: [odd, 1]})
+        cache.memo("vide", "scope")
+        cache.save(complete=True)
+    written = (folder / "t.json").read_bytes()
+    cache = cache_module.BuildCache(folder, pytest.fail)
+    with cache.locked():
+        table = cache.memo("t", "scope")
+        assert isinstance(table.known[odd], bytes)  # not decoded on reading
+        value = table.get(odd)
+        assert value == {odd: [odd, 1]}
+        value[odd].append("changed by the caller")
+        assert table.get(odd) == {odd: [odd, 1]}  # a fresh copy each time
+        assert cache.memo("vide", "scope").known == {}
+        cache.save(complete=True)
+    assert (folder / "t.json").read_bytes() == written
 
 
 def _table_keys(repo: Path, name: str) -> set[str]:

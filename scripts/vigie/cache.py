@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
 CACHE_DIR = ".vigie-cache"
-FORMAT = 1
+FORMAT = 2
 _PACKAGE = Path(__file__).parent
 _BLOBS = "blobs"
 _LOCK = "lock"
@@ -84,13 +84,14 @@ def code_fingerprint() -> str:
 
 
 @contextlib.contextmanager
-def _uncollected() -> Iterator[None]:
-    """Python's cycle collector paused while a table is read, then the table frozen.
+def uncollected() -> Iterator[None]:
+    """Python's cycle collector paused while the sources are read and modeled, then what
+    they made frozen until the cache is let go (`BuildCache.release`).
 
-    A table is plain JSON (dicts, lists, strings: no cycle to collect) of up to millions of
-    objects; the collector would walk them again and again as they are made, and at every
-    later full collection (a second of a check at 1,000 incidents). Frozen, they live as
-    long as the run, as a table does, and collections skip them.
+    That is millions of objects at 1,000 incidents (the YAML readings, their lines, the
+    model): the collector would walk them again and again as they are made, and at every
+    later full collection (a second of a build). Frozen, they live as long as the run, as the
+    model does, and collections skip them; none of them is in a cycle to collect.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -115,8 +116,19 @@ def folder_fingerprint(folder: Path) -> str:
     )
 
 
+def _value(entry: Any) -> Any:
+    """An entry as a table holds it: its JSON as read from the file (decoded only when asked
+    for, each time afresh), or a value put by this run."""
+    return json.loads(entry) if type(entry) is bytes else entry
+
+
 class Memo:
-    """A table's entries as the last build left them, and those this build used (kept)."""
+    """A table's entries as the last build left them, and those this build used (kept).
+
+    Entries read from the file stay JSON bytes until asked for: decoded whole, the YAML
+    table alone weighed 97 MiB at 1,000 incidents for 16.5 MB of text, most of it never
+    needed again once the check had read it. An entry kept unchanged is written back as read.
+    """
 
     def __init__(self, known: dict[str, Any] | None = None, scope: str = "") -> None:
         self.known = known if known is not None else {}
@@ -127,14 +139,18 @@ class Memo:
     def get(self, key: str) -> Any:
         """The value kept under `key`, or None; a value read is kept for the next build."""
         if key in self.used:
-            return self.used[key]
-        value = self.known.pop(key, None)  # moved, not copied: a table can be large
-        if value is not None:
-            self.used[key] = value
-        return value
+            return _value(self.used[key])
+        entry = self.known.pop(key, None)  # moved, not copied: a table can be large
+        if entry is not None:
+            self.used[key] = entry
+        return _value(entry)
+
+    def peek(self, key: str) -> Any:
+        """The value the last build left under `key`, or None, without keeping it."""
+        return _value(self.known.get(key))
 
     def put(self, key: str, value: Any) -> None:
-        if not self.changed and self.used.get(key, self.known.get(key)) != value:
+        if not self.changed and _value(self.used.get(key, self.known.get(key))) != value:
             self.changed = True
         self.used[key] = value
 
@@ -176,8 +192,8 @@ class BuildCache:
         self._lock = descriptor
 
     def release(self) -> None:
-        """Let go of the lock, and of the tables read (frozen by `_uncollected`): a preview
-        process reads them again at its next rebuild."""
+        """Let go of the lock, and of what was frozen while the sources were read
+        (`uncollected`): a preview process reads them again at its next rebuild."""
         gc.unfreeze()
         if self._lock is not None:
             os.close(self._lock)  # closing releases the lock
@@ -192,23 +208,25 @@ class BuildCache:
             self._memos[name] = Memo(self._load(name, scope) if self.read else {}, scope)
         return self._memos[name]
 
-    def _load(self, name: str, scope: str) -> dict[str, Any]:
-        """A table file: the entries, then a last line (format, scope, checksum of the rest)."""
+    def _load(self, name: str, scope: str) -> dict[str, bytes]:
+        """A table file: a line for each entry (its key and its value in JSON, a tab between),
+        then a last line (format, scope, checksum of the rest). Values are left undecoded."""
         path = self._table_path(name)
         try:
             data = path.read_bytes()
-            cut = data.rindex(b"\n")
-            header = json.loads(data[cut + 1 :])
+            cut = data.rfind(b"\n") + 1  # 0: a table of no entry
+            header = json.loads(data[cut:])
             if not isinstance(header, dict) or header.get("format") != FORMAT:
                 return {}  # another format: not read
             if header.get("scope") != scope:
                 return {}  # another Vigie, package set, theme or mkdocs.yml: not reused
             if header.get("checksum") != hashlib.sha256(memoryview(data)[:cut]).hexdigest():
                 raise ValueError("checksum")
-            with _uncollected():
-                entries = json.loads(data[:cut])
-            if not isinstance(entries, dict):
-                raise ValueError("entries")
+            entries = {}
+            with uncollected():  # what was made before lives on too: the site view, the model
+                for line in data[:cut].split(b"\n")[:-1]:
+                    key, entry = line.split(b"\t", 1)
+                    entries[json.loads(key)] = entry
         except FileNotFoundError:
             return {}
         except (OSError, ValueError):
@@ -377,7 +395,7 @@ class Placed:
                     # The identity only, never the bytes read: a folder whose files are not
                     # the live site's would be taken every time, never linked again, and its
                     # files read by every build (sites alternating without sharing inodes).
-                    if self.memo.known.get(dest) != [expected.get(dest), *_identity(stat)]:
+                    if self.memo.peek(dest) != [expected.get(dest), *_identity(stat)]:
                         return None
                     sizes[dest] = stat.st_size
         return sizes if len(sizes) == len(expected) else None
@@ -392,7 +410,7 @@ class Placed:
     def link(self, dest: str, digest: str, target: Path) -> int | None:
         """Link the live site's `dest` to `target` (whose folder exists) if it is the recorded
         file of `digest`: its size, else None."""
-        entry = self.memo.known.get(dest)
+        entry = self.memo.peek(dest)
         source = self.moved / dest
         try:
             if not _holds(source, source.lstat(), entry, digest):
@@ -412,7 +430,7 @@ class Placed:
         self._taken.clear()  # in place for good
         for dest, entry in list(self.memo.used.items()):
             try:
-                self.memo.used[dest] = [entry[0], *_identity((self.live / dest).lstat())]
+                self.memo.used[dest] = [_value(entry)[0], *_identity((self.live / dest).lstat())]
             except OSError:
                 del self.memo.used[dest]
 
@@ -439,22 +457,28 @@ def _holds(path: Path, stat: os.stat_result, recorded: list[Any] | None, digest:
 
 
 def _write_table(path: Path, entries: dict[str, Any], header: dict[str, Any]) -> None:
-    """The entries as one JSON object, written a thousand at a time (a table of HTML can weigh
-    tens of megabytes: never held twice in memory), then the header line with its checksum."""
+    """A line for each entry, sorted (the same table, the same bytes), a thousand at a time (a
+    table of HTML can weigh tens of megabytes: never held twice in memory), then the header
+    line with its checksum. JSON escapes every tab and line break inside a key or a value."""
     digest = hashlib.sha256()
     with _written_whole(path) as handle:
+        keys = sorted(entries)
+        for start in range(0, len(keys), 1000):
+            lines = [
+                json.dumps(key, ensure_ascii=False).encode()
+                + b"\t"
+                + (entry if type(entry := entries[key]) is bytes else _encoded(entry))
+                + b"\n"
+                for key in keys[start : start + 1000]
+            ]
+            batch = b"".join(lines)
+            digest.update(batch)
+            handle.write(batch)
+        handle.write(json.dumps({**header, "checksum": digest.hexdigest()}).encode())
 
-        def write(data: bytes) -> None:
-            digest.update(data)
-            handle.write(data)
 
-        items = sorted(entries.items())  # the same table, the same bytes
-        write(b"{")
-        for start in range(0, len(items), 1000):
-            batch = json.dumps(dict(items[start : start + 1000]), ensure_ascii=False)
-            write((b"," if start else b"") + batch[1:-1].encode())
-        write(b"}")
-        handle.write(b"\n" + json.dumps({**header, "checksum": digest.hexdigest()}).encode())
+def _encoded(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -8,11 +8,12 @@ so that the check refuses exactly what the build would. Nothing here imports MkD
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from vigie.cache import CACHE_DIR, BuildCache, code_fingerprint
+from vigie.cache import CACHE_DIR, BuildCache, code_fingerprint, uncollected
 from vigie.derive import publication_time
 from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem, SourceError
@@ -82,12 +83,16 @@ def check(
         parsed = cache.memo("yaml", code_fingerprint())
         markdown.remember(cache.memo("markdown", code_fingerprint()))
         judged = cache.memo("vetting", code_fingerprint())
-    sources = load_sources(root, current.incidents_dir, current.pages_dir, parsed)
     site = None
-    try:
-        site = validate(sources, current, warnings, markdown, judged)
-    except SourceError as error:
-        problems.extend(error.problems)
+    # The collector paused only while readings come from the cache: texts read and rendered
+    # afresh (a full check) leave cycles, tens of MiB at 1,000 incidents, for it to collect.
+    warm = parsed is not None and bool(parsed.known)
+    with uncollected() if warm else contextlib.nullcontext():
+        sources = load_sources(root, current.incidents_dir, current.pages_dir, parsed)
+        try:
+            site = validate(sources, current, warnings, markdown, judged)
+        except SourceError as error:
+            problems.extend(error.problems)
     if guard:
         problems.extend(guard_module.check_published(root, sources, current.incidents_dir, since))
     elif public:
