@@ -9,6 +9,7 @@ after each, the incremental site is compared with a reference built from nothing
 from __future__ import annotations
 
 import copy as copy_module
+import hashlib
 import json
 import os
 import shutil
@@ -649,6 +650,24 @@ def test_a_table_reads_back_what_was_put_in_it_and_an_empty_one_too(tmp_path: Pa
         assert cache.memo("vide", "scope").known == {}
         cache.save(complete=True)
     assert (folder / "t.json").read_bytes() == written
+
+
+def test_a_table_entry_that_is_not_json_under_a_matching_checksum_is_made_again(
+    tmp_path: Path,
+) -> None:
+    """Entries are decoded only when asked for, after the file's checksum: one that is not
+    JSON can only come with a checksum made to match. It is taken as absent, never a
+    traceback: the site is still the clean build's."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    for table in (repo.root / CACHE_DIR).glob("*.json"):
+        *lines, last = table.read_bytes().split(b"\n")
+        body = b"".join(line.split(b"\t", 1)[0] + b"\t{pas du JSON\n" for line in lines)
+        header = {**json.loads(last), "checksum": hashlib.sha256(body).hexdigest()}
+        table.write_bytes(body + json.dumps(header).encode())
+    repo.new_update()
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")
 
 
 def _table_keys(repo: Path, name: str) -> set[str]:

@@ -85,14 +85,10 @@ def code_fingerprint() -> str:
 
 @contextlib.contextmanager
 def uncollected() -> Iterator[None]:
-    """Python's cycle collector paused while the sources are read and modeled, then what
-    they made frozen until the cache is let go (`BuildCache.release`).
-
-    That is millions of objects at 1,000 incidents (the YAML readings, their lines, the
-    model): the collector would walk them again and again as they are made, and at every
-    later full collection (a second of a build). Frozen, they live as long as the run, as the
-    model does, and collections skip them; none of them is in a cycle to collect.
-    """
+    """Python's cycle collector paused while a table is read or the sources are read and
+    modeled, then all that lives frozen until the cache is let go (`BuildCache.release`):
+    millions of objects at 1,000 incidents, none in a cycle, that the collector would walk
+    again at every full collection (a second of a build)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -118,16 +114,18 @@ def folder_fingerprint(folder: Path) -> str:
 
 def _value(entry: Any) -> Any:
     """An entry as a table holds it: its JSON as read from the file (decoded only when asked
-    for, each time afresh), or a value put by this run."""
-    return json.loads(entry) if type(entry) is bytes else entry
+    for, each time afresh; None if it is not JSON, as if absent), or a value put by this run."""
+    try:
+        return json.loads(entry) if type(entry) is bytes else entry
+    except ValueError:  # only under a checksum made to match: the checked file is JSON lines
+        return None
 
 
 class Memo:
     """A table's entries as the last build left them, and those this build used (kept).
 
-    Entries read from the file stay JSON bytes until asked for: decoded whole, the YAML
-    table alone weighed 97 MiB at 1,000 incidents for 16.5 MB of text, most of it never
-    needed again once the check had read it. An entry kept unchanged is written back as read.
+    Entries read stay JSON bytes until asked for (decoded whole, the YAML table weighed 97 MiB
+    at 1,000 incidents for 16.5 MB of text); one kept unchanged is written back as read.
     """
 
     def __init__(self, known: dict[str, Any] | None = None, scope: str = "") -> None:
@@ -141,9 +139,10 @@ class Memo:
         if key in self.used:
             return _value(self.used[key])
         entry = self.known.pop(key, None)  # moved, not copied: a table can be large
-        if entry is not None:
+        value = _value(entry)
+        if value is not None:
             self.used[key] = entry
-        return _value(entry)
+        return value
 
     def peek(self, key: str) -> Any:
         """The value the last build left under `key`, or None, without keeping it."""
