@@ -166,6 +166,28 @@ class Repo:
         (self.root / "incidents" / INCIDENT / "updates" / name).write_text(text, "utf-8")
         os.environ["SOURCE_DATE_EPOCH"] = str(now + 7200)
 
+    def edit_page(self) -> None:
+        """A hand-written page of `pages/` changed: its page, the search index, the sitemap."""
+        n = self._next()
+        path = self.root / "pages" / "a-propos.md"
+        path.write_text(path.read_text("utf-8") + f"\nUne précision ({n}).\n", "utf-8")
+
+    def remove_site(self) -> None:
+        """As in CI: the cache restored, no site and no site before it."""
+        self.new_update()
+        for site in (self.root / "site", self.root / ".site-old-site"):
+            shutil.rmtree(site, ignore_errors=True)
+
+    def let_time_pass(self) -> None:
+        """A day later, no file changed: the pages that tell the time follow it."""
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(os.environ["SOURCE_DATE_EPOCH"]) + 86400)
+
+    def touch_unchanged(self) -> None:
+        """Every source rewritten with the same bytes (as a checkout does): nothing changes."""
+        for path in (self.root / "incidents").rglob("*"):
+            if path.is_file():
+                path.write_bytes(path.read_bytes())
+
     def damage_cache(self, how: int) -> None:
         folder = self.root / CACHE_DIR
         if not folder.is_dir():
@@ -233,6 +255,10 @@ EDITS = (
     "toggle_draft",
     "toggle_draft",
     "schedule_and_reach",
+    "edit_page",
+    "remove_site",
+    "let_time_pass",
+    "touch_unchanged",
 )
 
 
