@@ -828,3 +828,54 @@ def test_only_installed_templates_are_kept_compiled_on_disk(tmp_path: Path) -> N
     assert kept_code("base.html") is None
     env, _ = environment()
     assert env.get_template("base.html").render() == "<p>4</p>"
+
+
+def _not_a_file(path: Path, shape: str) -> None:
+    path.unlink()
+    if shape == "folder":
+        (path / "inside").mkdir(parents=True)
+    elif shape == "pipe":
+        os.mkfifo(path)  # read without care, the build would wait on it for ever
+    else:
+        path.symlink_to("/etc/passwd")
+
+
+@pytest.mark.parametrize("shape", ["folder", "pipe", "link"])
+@pytest.mark.parametrize("where", ["table", "blob", "lock", "cache"])
+def test_something_other_than_a_file_in_the_cache_is_replaced_never_followed(
+    tmp_path: Path, capsys, where: str, shape: str
+) -> None:
+    """What a restored or tampered cache may hold where a file should be: a build neither
+    fails nor hangs nor reads through it, and publishes the clean build's site."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    folder = repo.root / CACHE_DIR
+    repo.new_update()
+    if where == "blob":  # as in CI, so that the kept pages are read from their blobs
+        for site in (repo.root / "site", repo.root / ".site-old-site"):
+            shutil.rmtree(site, ignore_errors=True)
+    if where == "cache":  # in the cache folder's place: a plain file ("folder"), a pipe, a link
+        shutil.rmtree(folder)
+        folder.write_text("pas un dossier", "utf-8")
+        if shape != "folder":
+            folder.unlink()
+            os.mkfifo(folder) if shape == "pipe" else folder.symlink_to("/etc/passwd")
+        damaged = [Path(CACHE_DIR)]
+    elif where == "blob":  # every one: some are not read (their page changed)
+        blobs = sorted((folder / "blobs").glob("*/*/*"))
+        for blob in blobs:
+            _not_a_file(blob, shape)
+        damaged = [Path(CACHE_DIR, blob.relative_to(folder)) for blob in blobs]
+    else:
+        _not_a_file(folder / ("yaml.json" if where == "table" else "lock"), shape)
+        damaged = [Path(CACHE_DIR, "yaml.json")] if where == "table" else []
+    capsys.readouterr()
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")
+    err = capsys.readouterr().err
+    reported = [path for path in damaged if cache_module.CACHE_DAMAGED.format(path=path) in err]
+    # A lock is made again without a word (no build held it); the rest is reported.
+    assert bool(reported) == bool(damaged), err
+    incremental_build(repo)  # and the next build finds a sound cache again
+    assert "cache endommagé" not in capsys.readouterr().err
+    assert_same(repo, tmp_path / "reference")

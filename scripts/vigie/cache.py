@@ -22,12 +22,13 @@ import json
 import os
 import pickle
 import sys
-import tempfile
 import zlib
 from importlib import metadata
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
+
+from vigie.wholefiles import is_plain, plain_bytes, remove, write_whole, written_whole
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -185,8 +186,13 @@ class BuildCache:
 
     def acquire(self) -> None:
         """Take the folder's lock (waiting for another build to finish)."""
+        if os.path.lexists(self.folder) and not self.folder.is_dir():  # a file in its place
+            self.warn(CACHE_DAMAGED.format(path=self.shown(self.folder)))
+            remove(self.folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(self.folder / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        if os.path.lexists(lock := self.folder / _LOCK) and not is_plain(lock):
+            remove(lock)  # a folder, link or pipe there is no lock anybody holds
+        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         self._lock = descriptor
 
@@ -212,7 +218,7 @@ class BuildCache:
         then a last line (format, scope, checksum of the rest). Values are left undecoded."""
         path = self._table_path(name)
         try:
-            data = path.read_bytes()
+            data = plain_bytes(path)
             cut = data.rfind(b"\n") + 1  # 0: a table of no entry
             header = json.loads(data[cut:])
             if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -302,7 +308,7 @@ class Blobs:
         """The bytes stored under `digest`; None when missing, or damaged (reported)."""
         path = self._path(digest)
         try:
-            data = zlib.decompress(path.read_bytes())
+            data = zlib.decompress(plain_bytes(path))
         except FileNotFoundError:
             return None
         except (OSError, zlib.error):
@@ -321,9 +327,9 @@ class Blobs:
         """Store `data` (if new) under its SHA-256; a blob never changes once written."""
         digest = hashlib.sha256(data).hexdigest()
         path = self._path(digest)
-        if not path.exists():
+        if not is_plain(path):  # a folder or a link in its place is replaced (`written_whole`)
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(path, zlib.compress(data, 1))
+            write_whole(path, zlib.compress(data, 1))
         self._in_use.add(digest)
         return digest
 
@@ -331,7 +337,7 @@ class Blobs:
         """Remove every blob this run did not read or write."""
         for path in self.folder.glob("*/*"):
             if path.name not in self._in_use:
-                path.unlink(missing_ok=True)
+                remove(path)
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest
@@ -460,7 +466,7 @@ def _write_table(path: Path, entries: dict[str, Any], header: dict[str, Any]) ->
     table of HTML can weigh tens of megabytes: never held twice in memory), then the header
     line with its checksum. JSON escapes every tab and line break inside a key or a value."""
     digest = hashlib.sha256()
-    with _written_whole(path) as handle:
+    with written_whole(path) as handle:
         keys = sorted(entries)
         for start in range(0, len(keys), 1000):
             lines = [
@@ -478,21 +484,3 @@ def _write_table(path: Path, entries: dict[str, Any], header: dict[str, Any]) ->
 
 def _encoded(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    with _written_whole(path) as handle:
-        handle.write(data)
-
-
-@contextlib.contextmanager
-def _written_whole(path: Path) -> Iterator[BinaryIO]:
-    """A file written beside `path`, put in its place only once whole (never half a file)."""
-    descriptor, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            yield handle
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
