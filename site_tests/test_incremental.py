@@ -879,3 +879,105 @@ def test_something_other_than_a_file_in_the_cache_is_replaced_never_followed(
     incremental_build(repo)  # and the next build finds a sound cache again
     assert "cache endommagé" not in capsys.readouterr().err
     assert_same(repo, tmp_path / "reference")
+
+
+def test_a_damaged_page_in_the_cache_is_stored_again(tmp_path: Path, capsys) -> None:
+    """Reported once, then made and kept again: the next build without a site reads it."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.damage_cache(1)  # a byte changed in every stored page, no site left (as in CI)
+    incremental_build(repo)
+    assert "cache endommagé" in capsys.readouterr().err
+    for site in (repo.root / "site", repo.root / ".site-old-site"):
+        shutil.rmtree(
+            site, ignore_errors=True
+        )  # so that every kept page is read from the cache again
+    capsys.readouterr()
+    incremental_build(repo)
+    assert "cache endommagé" not in capsys.readouterr().err
+    assert_same(repo, tmp_path / "reference")
+
+
+@pytest.mark.parametrize("how", ["inherit", "env"])
+def test_settings_brought_in_by_inherit_or_env_render_every_page_again(
+    tmp_path: Path, monkeypatch, how: str
+) -> None:
+    """`INHERIT` and `!ENV` change what MkDocs reads without changing `mkdocs.yml`."""
+    repo = Repo(tmp_path / "repo")
+    text = repo.config.read_text("utf-8")
+    old = text.split("copyright: ", 1)[1].split("\n", 1)[0]
+    if how == "inherit":
+        text = text.replace(f"copyright: {old}\n", "", 1)
+        repo.config.write_text("INHERIT: base.yml\n" + text, "utf-8")
+        (repo.root / "base.yml").write_text("copyright: Premier\n", "utf-8")
+    else:
+        repo.config.write_text(text.replace(old, "!ENV [VIGIE_TEST_COPYRIGHT, x]", 1), "utf-8")
+        monkeypatch.setenv("VIGIE_TEST_COPYRIGHT", "Premier")
+    incremental_build(repo)
+    if how == "inherit":
+        (repo.root / "base.yml").write_text("copyright: Second\n", "utf-8")
+    else:
+        monkeypatch.setenv("VIGIE_TEST_COPYRIGHT", "Second")
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")
+    page = repo.root / "site" / "incidents" / OTHER_INCIDENT / "index.html"
+    assert "Second" in parse_html(page).get_text()
+
+
+def test_a_cache_that_cannot_be_saved_leaves_a_built_site_and_a_warning(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """The site is in place when the cache is written: a full disk then is no failed build."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_update()
+
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache_module, "_write_table", disk_full)
+    capsys.readouterr()
+    incremental_build(repo)  # exit code 0
+    reason = "No space left on device"
+    assert cache_module.CACHE_NOT_SAVED.format(reason=reason) in capsys.readouterr().err
+    assert_same(repo, tmp_path / "reference")
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TEST_EPOCH)
+    repo.new_update()
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")
+
+
+def test_a_link_in_the_site_before_is_never_taken_into_the_new_one(tmp_path: Path) -> None:
+    """A folder of the spare site turned into a link to a copy elsewhere (the same files, the
+    same identities): taken, the new site would serve whatever the link points to."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_update()
+    incremental_build(repo)  # the site before is now beside the live one
+    spare = repo.root / ".site-old-site" / "incidents" / OTHER_INCIDENT
+    elsewhere = tmp_path / "elsewhere"
+    spare.rename(elsewhere)
+    spare.symlink_to(elsewhere, target_is_directory=True)
+    repo.new_update()
+    incremental_build(repo)
+    assert not (repo.root / "site" / "incidents" / OTHER_INCIDENT).is_symlink()
+    assert_same(repo, tmp_path / "reference")
+    manifest = json.loads((repo.root / "site" / "version.json").read_text("utf-8"))
+    assert f"incidents/{OTHER_INCIDENT}/index.html" in json.dumps(manifest)
+
+
+def test_the_options_in_the_pages_scope_are_the_plain_ones_without_this_checkouts_paths() -> None:
+    options = {
+        "site_dir": "/tmp/a/site",
+        "copyright": "Second",
+        "extra": {"b": [1, object(), "x"], "a": None},
+        "plugins": object(),
+        "hooks": {"h": object()},
+        "strict": True,
+    }
+    assert reuse.plain_options(options) == {
+        "copyright": "Second",
+        "extra": {"a": None, "b": [1, "x"]},
+        "hooks": {},
+    }

@@ -28,7 +28,15 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
-from vigie.wholefiles import is_plain, plain_bytes, remove, write_whole, written_whole
+from vigie.wholefiles import (
+    holds,
+    identity,
+    is_plain,
+    plain_bytes,
+    remove,
+    write_whole,
+    written_whole,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -44,6 +52,12 @@ PLACED = "placed"  # the table of the files put in the live site (a build's), se
 CACHE_DAMAGED = (
     "cache endommagé, ignoré et reconstruit : {path} (tronqué, modifié ou d'une autre source ; "
     "rien n'en est publié)"
+)
+
+# Each table left is whole and checked; a record of the site older than it is verified anyway.
+CACHE_NOT_SAVED = (
+    "cache non enregistré ({reason}) : le site est construit ; la prochaine construction "
+    "refera ce qui manque"
 )
 
 
@@ -274,16 +288,22 @@ class BuildCache:
         """
         assert self._lock is not None, "saved under the lock"
         placed = self._placed.table if self._placed is not None else None
-        for name in [n for n in self._memos if n != placed]:
-            self._write(name, complete)
-        if settled is not None:
-            settled()
-        if self._placed is not None:  # the new site is in place: its files are recorded
-            self._placed.seal()
-            self._write(self._placed.table, complete)
-        if complete:
-            for store in self._stores.values():
-                store.prune()
+        try:
+            for name in [n for n in self._memos if n != placed]:
+                self._write(name, complete)
+            if settled is not None:
+                settled()
+                settled = None  # called once, failure or not
+            if self._placed is not None:  # the new site is in place: its files are recorded
+                self._placed.seal()
+                self._write(self._placed.table, complete)
+            if complete:
+                for store in self._stores.values():
+                    store.prune()
+        except OSError as error:  # the site is already in place: a build that succeeded
+            if settled is not None:
+                settled()
+            self.warn(CACHE_NOT_SAVED.format(reason=error.strerror or error))
 
     def _write(self, name: str, complete: bool) -> None:
         memo = self._memos[name]
@@ -315,6 +335,7 @@ class Blobs:
             data = b""
         if hashlib.sha256(data).hexdigest() != digest:
             self.cache.warn(CACHE_DAMAGED.format(path=self.cache.shown(path)))
+            remove(path)  # so that the page made again is stored again (`put`)
             return None
         self._in_use.add(digest)
         return data
@@ -328,6 +349,8 @@ class Blobs:
         digest = hashlib.sha256(data).hexdigest()
         path = self._path(digest)
         if not is_plain(path):  # a folder or a link in its place is replaced (`written_whole`)
+            if os.path.lexists(path.parent) and not path.parent.is_dir():
+                remove(path.parent)
             path.parent.mkdir(parents=True, exist_ok=True)
             write_whole(path, zlib.compress(data, 1))
         self._in_use.add(digest)
@@ -388,6 +411,8 @@ class Placed:
     def _holds_only(self, source: Path, expected: dict[str, str]) -> dict[str, int] | None:
         """The size of each file under `source` if they are the recorded ones of `expected`,
         all of them and no other; else None."""
+        if source.is_symlink():  # its files would be read where the link points
+            return None
         start, sizes, folders = len(str(self.spare)) + 1, {}, [str(source)]
         while folders:
             with os.scandir(folders.pop()) as entries:
@@ -397,10 +422,12 @@ class Placed:
                         continue
                     dest = entry.path[start:].replace(os.sep, "/")
                     stat = entry.stat(follow_symlinks=False)
+                    if not S_ISREG(stat.st_mode):  # a link, even to the recorded identity
+                        return None
                     # The identity only, never the bytes read: a folder whose files are not
                     # the live site's would be taken every time, never linked again, and its
                     # files read by every build (sites alternating without sharing inodes).
-                    if self.memo.peek(dest) != [expected.get(dest), *_identity(stat)]:
+                    if self.memo.peek(dest) != [expected.get(dest), *identity(stat)]:
                         return None
                     sizes[dest] = stat.st_size
         return sizes if len(sizes) == len(expected) else None
@@ -418,7 +445,7 @@ class Placed:
         entry = self.memo.peek(dest)
         source = self.moved / dest
         try:
-            if not _holds(source, source.lstat(), entry, digest):
+            if not holds(source, source.lstat(), entry, digest):
                 return None
             os.link(source, target)
         except OSError:  # gone, another file system, links refused: the bytes are written
@@ -435,30 +462,9 @@ class Placed:
         self._taken.clear()  # in place for good
         for dest, entry in list(self.memo.used.items()):
             try:
-                self.memo.used[dest] = [_value(entry)[0], *_identity((self.live / dest).lstat())]
+                self.memo.used[dest] = [_value(entry)[0], *identity((self.live / dest).lstat())]
             except OSError:
                 del self.memo.used[dest]
-
-
-def _identity(stat: os.stat_result) -> list[int]:
-    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
-
-
-def _holds(path: Path, stat: os.stat_result, recorded: list[Any] | None, digest: str) -> bool:
-    """Whether the file at `path` (`stat`: its own, links not followed) holds the bytes of
-    `digest` as `recorded` by `Placed` ([digest, *identity]): the same identity, or a plain
-    file of the recorded size whose SHA-256 is the digest (read only then: 0.03 ms a page)."""
-    if not recorded or recorded[0] != digest:
-        return False
-    if recorded[1:] == _identity(stat):
-        return True
-    if not S_ISREG(stat.st_mode) or stat.st_size != recorded[2]:
-        return False
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest() == digest
-    except OSError:
-        return False
 
 
 def _write_table(path: Path, entries: dict[str, Any], header: dict[str, Any]) -> None:

@@ -192,6 +192,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
                 view.site.settings,
                 preview=preview,
                 serving=self.serving,
+                options=config,
             )
             name = reuse.table(preview=preview, serving=self.serving)
             kept, blobs = self.cache.memo(name, scope), self.cache.blobs(name)

@@ -1,4 +1,5 @@
-"""Files written whole and read only when plain: the build cache's way with the disk.
+"""Files written whole, read only when plain, told apart by their identity: the build
+cache's way with the disk.
 
 A cache restored by CI, or left by a crash, may hold anything where a file should be: half a
 file, a folder, a link, a pipe. Reading never follows nor waits on one; writing replaces it.
@@ -7,12 +8,13 @@ file, a folder, a link, a pipe. Reading never follows nor waits on one; writing 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -59,3 +61,27 @@ def written_whole(path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def identity(stat: os.stat_result) -> list[int]:
+    """What tells a file apart without reading it: inode, size, change and modification times."""
+    return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
+
+
+def holds(path: Path, stat: os.stat_result, recorded: list[Any] | None, digest: str) -> bool:
+    """Whether the file at `path` (`stat`: its own, links not followed) holds the bytes of
+    `digest` as `recorded` by `Placed` ([digest, *identity]): the same identity, or a plain
+    file of the recorded size whose SHA-256 is the digest (read only then: 0.03 ms a page)."""
+    if not recorded or recorded[0] != digest:
+        return False
+    if not S_ISREG(stat.st_mode):
+        return False
+    if recorded[1:] == identity(stat):
+        return True
+    if stat.st_size != recorded[2]:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest() == digest
+    except OSError:
+        return False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -55,17 +56,53 @@ def pages_scope(
     *,
     preview: bool,
     serving: bool,
+    options: Mapping[str, Any] | None = None,
 ) -> str:
-    """What every page depends on besides its own fields: a change here renders them all."""
+    """What every page depends on besides its own fields: a change here renders them all.
+    `options`: MkDocs' settings as read, with what `INHERIT` and `!ENV` brought in."""
     return fingerprint(
         code_fingerprint(),
         config_file.read_bytes(),  # the theme's options, the navigation, the extensions
         repr(sorted(theme.items())),  # as read, `!ENV` values included
+        repr(plain_options(options or {})),
         [folder_fingerprint(folder) for folder in folders],  # templates, assets, pages
         settings,
         preview,
         serving,
     )
+
+
+# Paths of this checkout (a CI checkout elsewhere must keep its cache), objects, and what
+# changes no page (`vigie build` is strict, plain `mkdocs build` may not be).
+_NOT_OPTIONS = frozenset(
+    {"config_file_path", "docs_dir", "site_dir", "watch", "theme", "plugins", "strict", "dev_addr"}
+)
+
+
+def plain_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings that are plain data (text, numbers, lists, mappings), sorted by name."""
+    return {
+        name: _plain(value)
+        for name, value in sorted(options.items())
+        if name not in _NOT_OPTIONS and _plain(value) is not _NOT_PLAIN
+    }
+
+
+_NOT_PLAIN = object()
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping):
+        return {
+            str(k): v
+            for k, v in sorted((str(k), _plain(v)) for k, v in value.items())
+            if v is not _NOT_PLAIN
+        }
+    if isinstance(value, list | tuple):
+        return [v for v in map(_plain, value) if v is not _NOT_PLAIN]
+    return _NOT_PLAIN
 
 
 def page_fingerprint(page: GeneratedPage) -> str:
