@@ -981,3 +981,20 @@ def test_the_options_in_the_pages_scope_are_the_plain_ones_without_this_checkout
         "extra": {"a": None, "b": [1, "x"]},
         "hooks": {},
     }
+
+
+def test_whatever_stands_where_the_site_before_goes_never_stops_a_build(tmp_path: Path) -> None:
+    """A file, or a leftover folder, under the names of the site before and of its remains."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    shutil.rmtree(repo.root / ".site-old-site", ignore_errors=True)
+    (repo.root / ".site-old-site").write_text("un fichier", "utf-8")
+    (repo.root / ".site-remains-site").write_text("un autre", "utf-8")
+    for _ in range(2):
+        repo.new_update()
+        incremental_build(repo)
+        assert_same(repo, tmp_path / "reference")
+    (repo.root / ".site-remains-site" / "inside").mkdir(parents=True)
+    repo.new_update()
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")

@@ -24,6 +24,7 @@ from vigie.cli.common import print_problems, show_mkdocs_warnings, warn
 from vigie.derive import publication_time, published_count, scheduled_updates
 from vigie.sources import guard as guard_module
 from vigie.sources import workflow
+from vigie.wholefiles import remove
 
 if TYPE_CHECKING:
     from vigie.cache import BuildCache
@@ -149,8 +150,11 @@ def swap_in(new: Path, target: Path) -> Path:
     site becomes the spare (`spare_site`); what is left of the spare before it is moved
     aside, under the name returned, for the caller to remove."""
     spare, remains = spare_site(target), target.with_name(f".site-remains-{target.name}")
-    shutil.rmtree(remains, ignore_errors=True)
-    if spare.exists():
+    remove(remains)
+    if os.path.lexists(remains):  # left by a build before and not removable: another name
+        remains = Path(tempfile.mkdtemp(prefix=f"{remains.name}-", dir=target.parent))
+        remains.rmdir()
+    if os.path.lexists(spare):
         spare.rename(remains)
     if target.exists():
         target.rename(spare)
