@@ -998,3 +998,24 @@ def test_whatever_stands_where_the_site_before_goes_never_stops_a_build(tmp_path
     repo.new_update()
     incremental_build(repo)
     assert_same(repo, tmp_path / "reference")
+
+
+@pytest.mark.parametrize("key", [b"[1]", b"5", b"null", b"{}"])
+def test_a_table_whose_key_is_not_text_under_a_matching_checksum_is_not_read(
+    tmp_path: Path, capsys, key: bytes
+) -> None:
+    """Keys are names: one that is not text can only come with a checksum made to match.
+    The table is reported and made again, never a traceback."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    table = repo.root / CACHE_DIR / "yaml.json"
+    *lines, last = table.read_bytes().split(b"\n")
+    body = b"".join(line + b"\n" for line in lines) + key + b"\t[]\n"
+    header = {**json.loads(last), "checksum": hashlib.sha256(body).hexdigest()}
+    table.write_bytes(body + json.dumps(header).encode())
+    repo.new_update()
+    capsys.readouterr()
+    incremental_build(repo)
+    damaged = cache_module.CACHE_DAMAGED.format(path=Path(CACHE_DIR, "yaml.json"))
+    assert damaged in capsys.readouterr().err
+    assert_same(repo, tmp_path / "reference")

@@ -245,7 +245,9 @@ class BuildCache:
             with uncollected():  # what was made before lives on too: the site view, the model
                 for line in data[:cut].split(b"\n")[:-1]:
                     key, entry = line.split(b"\t", 1)
-                    entries[json.loads(key)] = entry
+                    if type(name := json.loads(key)) is not str:  # under a forged checksum
+                        raise ValueError("key")
+                    entries[name] = entry
         except FileNotFoundError:
             return {}
         except (OSError, ValueError):
