@@ -841,7 +841,7 @@ def _not_a_file(path: Path, shape: str) -> None:
 
 
 @pytest.mark.parametrize("shape", ["folder", "pipe", "link"])
-@pytest.mark.parametrize("where", ["table", "blob", "lock", "cache"])
+@pytest.mark.parametrize("where", ["table", "blob", "blob folder", "lock", "cache"])
 def test_something_other_than_a_file_in_the_cache_is_replaced_never_followed(
     tmp_path: Path, capsys, where: str, shape: str
 ) -> None:
@@ -851,16 +851,19 @@ def test_something_other_than_a_file_in_the_cache_is_replaced_never_followed(
     incremental_build(repo)
     folder = repo.root / CACHE_DIR
     repo.new_update()
-    if where == "blob":  # as in CI, so that the kept pages are read from their blobs
+    if where.startswith("blob"):  # as in CI, so that the kept pages are read from their blobs
         for site in (repo.root / "site", repo.root / ".site-old-site"):
             shutil.rmtree(site, ignore_errors=True)
-    if where == "cache":  # in the cache folder's place: a plain file ("folder"), a pipe, a link
-        shutil.rmtree(folder)
-        folder.write_text("pas un dossier", "utf-8")
-        if shape != "folder":
-            folder.unlink()
-            os.mkfifo(folder) if shape == "pipe" else folder.symlink_to("/etc/passwd")
-        damaged = [Path(CACHE_DIR)]
+    if where in ("cache", "blob folder"):  # a folder's place: a plain file ("folder"), pipe, link
+        # Every folder of blobs: some hold none that is read (their page changed).
+        places = [folder] if where == "cache" else sorted((folder / "blobs").glob("*/*"))
+        damaged = [Path(CACHE_DIR, path.relative_to(folder)) for path in places]
+        for place in places:  # its blobs, read, are reported by name
+            damaged += [Path(CACHE_DIR, path.relative_to(folder)) for path in place.rglob("*")]
+            shutil.rmtree(place)
+            place.write_text("pas un dossier", "utf-8")
+            if shape != "folder":
+                _not_a_file(place, shape)
     elif where == "blob":  # every one: some are not read (their page changed)
         blobs = sorted((folder / "blobs").glob("*/*/*"))
         for blob in blobs:

@@ -28,15 +28,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
-from vigie.wholefiles import (
-    holds,
-    identity,
-    is_plain,
-    plain_bytes,
-    remove,
-    write_whole,
-    written_whole,
-)
+from vigie import wholefiles as files
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -200,12 +192,10 @@ class BuildCache:
 
     def acquire(self) -> None:
         """Take the folder's lock (waiting for another build to finish)."""
-        if os.path.lexists(self.folder) and not self.folder.is_dir():  # a file in its place
+        if files.make_way(self.folder, folder=True):  # a file in its place
             self.warn(CACHE_DAMAGED.format(path=self.shown(self.folder)))
-            remove(self.folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        if os.path.lexists(lock := self.folder / _LOCK) and not is_plain(lock):
-            remove(lock)  # a folder, link or pipe there is no lock anybody holds
+        files.make_way(lock := self.folder / _LOCK)  # a folder, link, pipe: held by nobody
         descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         fcntl.flock(descriptor, fcntl.LOCK_EX)
         self._lock = descriptor
@@ -232,7 +222,7 @@ class BuildCache:
         then a last line (format, scope, checksum of the rest). Values are left undecoded."""
         path = self._table_path(name)
         try:
-            data = plain_bytes(path)
+            data = files.plain_bytes(path)
             cut = data.rfind(b"\n") + 1  # 0: a table of no entry
             header = json.loads(data[cut:])
             if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -291,11 +281,12 @@ class BuildCache:
         assert self._lock is not None, "saved under the lock"
         placed = self._placed.table if self._placed is not None else None
         try:
-            for name in [n for n in self._memos if n != placed]:
-                self._write(name, complete)
-            if settled is not None:
-                settled()
-                settled = None  # called once, failure or not
+            try:
+                for name in [n for n in self._memos if n != placed]:
+                    self._write(name, complete)
+            finally:
+                if settled is not None:
+                    settled()
             if self._placed is not None:  # the new site is in place: its files are recorded
                 self._placed.seal()
                 self._write(self._placed.table, complete)
@@ -303,8 +294,6 @@ class BuildCache:
                 for store in self._stores.values():
                     store.prune()
         except OSError as error:  # the site is already in place: a build that succeeded
-            if settled is not None:
-                settled()
             self.warn(CACHE_NOT_SAVED.format(reason=error.strerror or error))
 
     def _write(self, name: str, complete: bool) -> None:
@@ -330,14 +319,14 @@ class Blobs:
         """The bytes stored under `digest`; None when missing, or damaged (reported)."""
         path = self._path(digest)
         try:
-            data = zlib.decompress(plain_bytes(path))
+            data = zlib.decompress(files.plain_bytes(path))
         except FileNotFoundError:
             return None
         except (OSError, zlib.error):
             data = b""
         if hashlib.sha256(data).hexdigest() != digest:
             self.cache.warn(CACHE_DAMAGED.format(path=self.cache.shown(path)))
-            remove(path)  # so that the page made again is stored again (`put`)
+            files.remove(path)  # so that the page made again is stored again (`put`)
             return None
         self._in_use.add(digest)
         return data
@@ -350,11 +339,10 @@ class Blobs:
         """Store `data` (if new) under its SHA-256; a blob never changes once written."""
         digest = hashlib.sha256(data).hexdigest()
         path = self._path(digest)
-        if not is_plain(path):  # a folder or a link in its place is replaced (`written_whole`)
-            if os.path.lexists(path.parent) and not path.parent.is_dir():
-                remove(path.parent)
+        if not files.is_plain(path):  # a folder or link in its place goes (`written_whole`)
+            files.make_way(path.parent, folder=True)
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_whole(path, zlib.compress(data, 1))
+            files.write_whole(path, zlib.compress(data, 1))
         self._in_use.add(digest)
         return digest
 
@@ -362,7 +350,7 @@ class Blobs:
         """Remove every blob this run did not read or write."""
         for path in self.folder.glob("*/*"):
             if path.name not in self._in_use:
-                remove(path)
+                files.remove(path)
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest
@@ -429,7 +417,7 @@ class Placed:
                     # The identity only, never the bytes read: a folder whose files are not
                     # the live site's would be taken every time, never linked again, and its
                     # files read by every build (sites alternating without sharing inodes).
-                    if self.memo.peek(dest) != [expected.get(dest), *identity(stat)]:
+                    if self.memo.peek(dest) != [expected.get(dest), *files.identity(stat)]:
                         return None
                     sizes[dest] = stat.st_size
         return sizes if len(sizes) == len(expected) else None
@@ -447,7 +435,7 @@ class Placed:
         entry = self.memo.peek(dest)
         source = self.moved / dest
         try:
-            if not holds(source, source.lstat(), entry, digest):
+            if not _holds(source, source.lstat(), entry, digest):
                 return None
             os.link(source, target)
         except OSError:  # gone, another file system, links refused: the bytes are written
@@ -464,9 +452,21 @@ class Placed:
         self._taken.clear()  # in place for good
         for dest, entry in list(self.memo.used.items()):
             try:
-                self.memo.used[dest] = [_value(entry)[0], *identity((self.live / dest).lstat())]
+                stat = (self.live / dest).lstat()
+                self.memo.used[dest] = [_value(entry)[0], *files.identity(stat)]
             except OSError:
                 del self.memo.used[dest]
+
+
+def _holds(path: Path, stat: os.stat_result, recorded: list[Any] | None, digest: str) -> bool:
+    """Whether the plain file at `path` (`stat`: its own) holds the bytes of `digest` as
+    `recorded` by `Placed` ([digest, *identity]): the same identity, or the same size and
+    SHA-256 (read only then: 0.03 ms a page)."""
+    if not recorded or recorded[0] != digest or not S_ISREG(stat.st_mode):
+        return False
+    if recorded[1:] == files.identity(stat):
+        return True
+    return stat.st_size == recorded[2] and files.has_bytes(path, digest)
 
 
 def _write_table(path: Path, entries: dict[str, Any], header: dict[str, Any]) -> None:
@@ -474,7 +474,7 @@ def _write_table(path: Path, entries: dict[str, Any], header: dict[str, Any]) ->
     table of HTML can weigh tens of megabytes: never held twice in memory), then the header
     line with its checksum. JSON escapes every tab and line break inside a key or a value."""
     digest = hashlib.sha256()
-    with written_whole(path) as handle:
+    with files.written_whole(path) as handle:
         keys = sorted(entries)
         for start in range(0, len(keys), 1000):
             lines = [

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -45,7 +45,17 @@ def remove(path: Path) -> None:
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
-        path.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # nothing there
+            path.unlink()
+
+
+def make_way(path: Path, *, folder: bool = False) -> bool:
+    """Remove what stands at `path` unless it is what goes there: a plain file, or with
+    `folder` a folder (or a link to one). Whether anything was removed."""
+    if not os.path.lexists(path) or (path.is_dir() if folder else is_plain(path)):
+        return False
+    remove(path)
+    return True
 
 
 @contextlib.contextmanager
@@ -55,8 +65,7 @@ def written_whole(path: Path) -> Iterator[BinaryIO]:
     try:
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
-        if path.is_dir() and not path.is_symlink():
-            remove(path)  # a folder where the file goes: `os.replace` cannot replace it
+        make_way(path)  # `os.replace` cannot replace a folder
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -68,18 +77,8 @@ def identity(stat: os.stat_result) -> list[int]:
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
 
 
-def holds(path: Path, stat: os.stat_result, recorded: list[Any] | None, digest: str) -> bool:
-    """Whether the file at `path` (`stat`: its own, links not followed) holds the bytes of
-    `digest` as `recorded` by `Placed` ([digest, *identity]): the same identity, or a plain
-    file of the recorded size whose SHA-256 is the digest (read only then: 0.03 ms a page)."""
-    if not recorded or recorded[0] != digest:
-        return False
-    if not S_ISREG(stat.st_mode):
-        return False
-    if recorded[1:] == identity(stat):
-        return True
-    if stat.st_size != recorded[2]:
-        return False
+def has_bytes(path: Path, digest: str) -> bool:
+    """Whether the file at `path` can be read and its SHA-256 is `digest`."""
     try:
         with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest() == digest

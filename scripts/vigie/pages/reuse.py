@@ -56,7 +56,7 @@ def pages_scope(
     *,
     preview: bool,
     serving: bool,
-    options: Mapping[str, Any] | None = None,
+    options: Mapping[str, Any],
 ) -> str:
     """What every page depends on besides its own fields: a change here renders them all.
     `options`: MkDocs' settings as read, with what `INHERIT` and `!ENV` brought in."""
@@ -64,7 +64,7 @@ def pages_scope(
         code_fingerprint(),
         config_file.read_bytes(),  # the theme's options, the navigation, the extensions
         repr(sorted(theme.items())),  # as read, `!ENV` values included
-        repr(plain_options(options or {})),
+        plain_options(options),
         [folder_fingerprint(folder) for folder in folders],  # templates, assets, pages
         settings,
         preview,
@@ -81,25 +81,18 @@ _NOT_OPTIONS = frozenset(
 
 def plain_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """The settings that are plain data (text, numbers, lists, mappings), sorted by name."""
-    return {
-        name: _plain(value)
-        for name, value in sorted(options.items())
-        if name not in _NOT_OPTIONS and _plain(value) is not _NOT_PLAIN
-    }
+    return _plain({name: value for name, value in options.items() if name not in _NOT_OPTIONS})
 
 
-_NOT_PLAIN = object()
+_NOT_PLAIN = object()  # an object: left out, with the option or the item that holds it
 
 
 def _plain(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     if isinstance(value, Mapping):
-        return {
-            str(k): v
-            for k, v in sorted((str(k), _plain(v)) for k, v in value.items())
-            if v is not _NOT_PLAIN
-        }
+        items = sorted(((str(k), _plain(v)) for k, v in value.items()), key=lambda kv: kv[0])
+        return {k: v for k, v in items if v is not _NOT_PLAIN}
     if isinstance(value, list | tuple):
         return [v for v in map(_plain, value) if v is not _NOT_PLAIN]
     return _NOT_PLAIN
