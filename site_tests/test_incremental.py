@@ -644,13 +644,13 @@ def test_a_table_is_changed_only_by_an_entry_it_did_not_hold() -> None:
     """Putting back what a table held (the HTML just taken from it) changes nothing; a new
     key, or another value under a held key (a verdict judged again), does."""
     memo = cache_module.Memo({"a": [1], "b": [2]})
-    memo.put("a", memo.get("a"))
+    memo.put("a", memo.get("a", Any))
     memo.put("b", [2])
     assert not memo.changed
     memo.put("b", [3])
     assert memo.changed
     fresh = cache_module.Memo({"a": [1]})
-    fresh.made("c", lambda: [4])
+    fresh.made("c", lambda: [4], list[int])
     assert fresh.changed
 
 
@@ -669,10 +669,10 @@ def test_a_table_reads_back_what_was_put_in_it_and_an_empty_one_too(tmp_path: Pa
     with cache.locked():
         table = cache.memo("t", "scope")
         assert isinstance(table.known[odd], bytes)  # not decoded on reading
-        value = table.get(odd)
+        value = table.get(odd, dict[str, tuple[str, int]])
         assert value == {odd: [odd, 1]}
         value[odd].append("changed by the caller")
-        assert table.get(odd) == {odd: [odd, 1]}  # a fresh copy each time
+        assert table.get(odd, Any) == {odd: [odd, 1]}  # a fresh copy each time
         assert cache.memo("vide", "scope").known == {}
         cache.save(complete=True)
     assert (folder / "t.json").read_bytes() == written

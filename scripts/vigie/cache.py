@@ -25,10 +25,12 @@ import sys
 import zlib
 from importlib import metadata
 from pathlib import Path
-from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
+from vigie import shapes
 from vigie import wholefiles as files
+from vigie.placed import Placed
+from vigie.shapes import Digest
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -119,13 +121,10 @@ def folder_fingerprint(folder: Path) -> str:
     )
 
 
-def _value(entry: Any) -> Any:
-    """An entry as a table holds it: its JSON as read from the file (decoded only when asked
-    for, each time afresh; None if it is not JSON, as if absent), or a value put by this run."""
-    try:
-        return json.loads(entry) if type(entry) is bytes else entry
-    except ValueError:  # only under a checksum made to match: the checked file is JSON lines
-        return None
+def _value(entry: Any, shape: Any) -> Any:
+    """An entry as a table holds it: its JSON as read (decoded when asked for, afresh; None
+    unless of `shape`, possible only under a forged checksum), or a value put by this run."""
+    return shapes.loads(entry, shape) if type(entry) is bytes else entry
 
 
 class Memo:
@@ -141,28 +140,29 @@ class Memo:
         self.used: dict[str, Any] = {}
         self.changed = False  # an entry put that the table did not hold: worth writing again
 
-    def get(self, key: str) -> Any:
-        """The value kept under `key`, or None; a value read is kept for the next build."""
+    def get(self, key: str, shape: Any) -> Any:
+        """The value kept under `key` if it has `shape` (`vigie.shapes`), else None; a value
+        read is kept for the next build."""
         if key in self.used:
-            return _value(self.used[key])
+            return _value(self.used[key], shape)
         entry = self.known.pop(key, None)  # moved, not copied: a table can be large
-        value = _value(entry)
+        value = _value(entry, shape)
         if value is not None:
             self.used[key] = entry
         return value
 
-    def peek(self, key: str) -> Any:
-        """The value the last build left under `key`, or None, without keeping it."""
-        return _value(self.known.get(key))
+    def peek(self, key: str, shape: Any) -> Any:
+        """The value the last build left under `key` if it has `shape`, without keeping it."""
+        return _value(self.known.get(key), shape)
 
     def put(self, key: str, value: Any) -> None:
-        if not self.changed and _value(self.used.get(key, self.known.get(key))) != value:
+        if not self.changed and _value(self.used.get(key, self.known.get(key)), Any) != value:
             self.changed = True
         self.used[key] = value
 
-    def made(self, key: str, make: Callable[[], Any]) -> Any:
-        """The value kept under `key`, else `make()`, kept for the next build."""
-        value = self.get(key)
+    def made(self, key: str, make: Callable[[], Any], shape: Any) -> Any:
+        """The value kept under `key` if it has `shape`, else `make()`, kept for the next build."""
+        value = self.get(key, shape)
         if value is None:
             value = make()
             self.put(key, value)
@@ -216,6 +216,11 @@ class BuildCache:
         if name not in self._memos:
             self._memos[name] = Memo(self._load(name, scope) if self.read else {}, scope)
         return self._memos[name]
+
+    def forget(self, name: str) -> None:
+        """Nothing of the table `name` reused from now on: it is saved with what is put in it."""
+        if name in self._memos:
+            self._memos[name] = Memo({}, self._memos[name].scope)
 
     def _load(self, name: str, scope: str) -> dict[str, bytes]:
         """A table file: a line for each entry (its key and its value in JSON, a tab between),
@@ -317,6 +322,8 @@ class Blobs:
 
     def get(self, digest: str) -> bytes | None:
         """The bytes stored under `digest`; None when missing, or damaged (reported)."""
+        if not shapes.fits(digest, Digest):  # never a path out of the folder, nor one removed
+            return None
         path = self._path(digest)
         try:
             data = zlib.decompress(files.plain_bytes(path))
@@ -354,119 +361,6 @@ class Blobs:
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest
-
-
-class Placed:
-    """Pages that a build put in the live site, by path: their digest and the file's identity.
-
-    A later build links such a file into its new site instead of writing its bytes again,
-    when the file is still the one recorded: same inode, size, modification and change times.
-    The change time cannot be set back by hand (any write or `touch` moves it). A file whose
-    identity differs (a copied site; another link to it removed, which moves its change time)
-    is linked only if its bytes have the recorded SHA-256. So an edited page is never linked:
-    its blob is used, or the page is made again.
-    """
-
-    def __init__(self, memo: Memo, live: Path, table: str, moved: Path, spare: Path | None) -> None:
-        self.memo = memo
-        self.live = live  # where the new site will stand, its files recorded by `seal`
-        self.table = table
-        self.moved = moved  # where the last one stands now, its files linked from
-        self.spare = spare  # a site not served, its unchanged folders moved into the new one
-        self._taken: list[tuple[Path, Path]] = []  # each folder moved: where to, where from
-
-    def take_folder(
-        self, folder: str, expected: dict[str, str], site_dir: Path
-    ) -> dict[str, int] | None:
-        """Move `folder` of the spare site into `site_dir` if it holds the recorded files of
-        `expected` (path: digest) and nothing else: one rename instead of a folder made and a
-        link for each file. Its files are the live site's (the same inodes, same identities).
-        Their sizes by path, else None."""
-        if self.spare is None:
-            return None
-        source, target = self.spare / folder, site_dir / folder
-        try:
-            sizes = self._holds_only(source, expected)
-            if sizes is None:
-                return None
-            target.parent.mkdir(parents=True, exist_ok=True)
-            source.rename(target)
-        except OSError:  # no such folder: its files are linked or written one by one
-            return None
-        self._taken.append((target, source))
-        for dest, digest in expected.items():
-            self.expect(dest, digest)
-        return sizes
-
-    def _holds_only(self, source: Path, expected: dict[str, str]) -> dict[str, int] | None:
-        """The size of each file under `source` if they are the recorded ones of `expected`,
-        all of them and no other; else None."""
-        if source.is_symlink():  # its files would be read where the link points
-            return None
-        start, sizes, folders = len(str(self.spare)) + 1, {}, [str(source)]
-        while folders:
-            with os.scandir(folders.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append(entry.path)
-                        continue
-                    dest = entry.path[start:].replace(os.sep, "/")
-                    stat = entry.stat(follow_symlinks=False)
-                    if not S_ISREG(stat.st_mode):  # a link, even to the recorded identity
-                        return None
-                    # The identity only, never the bytes read: a folder whose files are not
-                    # the live site's would be taken every time, never linked again, and its
-                    # files read by every build (sites alternating without sharing inodes).
-                    if self.memo.peek(dest) != [expected.get(dest), *files.identity(stat)]:
-                        return None
-                    sizes[dest] = stat.st_size
-        return sizes if len(sizes) == len(expected) else None
-
-    def put_back(self) -> None:
-        """The folders `take_folder` moved, back in the spare site: the build failed."""
-        for target, source in reversed(self._taken):
-            with contextlib.suppress(OSError):
-                target.rename(source)
-        self._taken.clear()
-
-    def link(self, dest: str, digest: str, target: Path) -> int | None:
-        """Link the live site's `dest` to `target` (whose folder exists) if it is the recorded
-        file of `digest`: its size, else None."""
-        entry = self.memo.peek(dest)
-        source = self.moved / dest
-        try:
-            if not _holds(source, source.lstat(), entry, digest):
-                return None
-            os.link(source, target)
-        except OSError:  # gone, another file system, links refused: the bytes are written
-            return None
-        self.expect(dest, digest)
-        return int(entry[2])
-
-    def expect(self, dest: str, digest: str) -> None:
-        """`dest` will hold the bytes of `digest` once the new site is in place."""
-        self.memo.put(dest, [digest])
-
-    def seal(self) -> None:
-        """Record each expected file as it stands in the live site (after the swap)."""
-        self._taken.clear()  # in place for good
-        for dest, entry in list(self.memo.used.items()):
-            try:
-                stat = (self.live / dest).lstat()
-                self.memo.used[dest] = [_value(entry)[0], *files.identity(stat)]
-            except OSError:
-                del self.memo.used[dest]
-
-
-def _holds(path: Path, stat: os.stat_result, recorded: list[Any] | None, digest: str) -> bool:
-    """Whether the plain file at `path` (`stat`: its own) holds the bytes of `digest` as
-    `recorded` by `Placed` ([digest, *identity]): the same identity, or the same size and
-    SHA-256 (read only then: 0.03 ms a page)."""
-    if not recorded or recorded[0] != digest or not S_ISREG(stat.st_mode):
-        return False
-    if recorded[1:] == files.identity(stat):
-        return True
-    return stat.st_size == recorded[2] and files.has_bytes(path, digest)
 
 
 def _write_table(path: Path, entries: dict[str, Any], header: dict[str, Any]) -> None:

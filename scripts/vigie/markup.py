@@ -123,7 +123,7 @@ class MarkdownRenderer:
                 self._cache[key] = Markup(render())
             else:
                 kept_key = fingerprint(text, below, self.served_path)
-                self._cache[key] = markup = Markup(self._kept.made(kept_key, render))
+                self._cache[key] = markup = Markup(self._kept.made(kept_key, render, str))
                 self._kept.put(kept_key, markup)  # one copy of the HTML in memory, not two
         return self._cache[key]
 

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from vigie.cache import CACHE_DIR, BuildCache, code_fingerprint, uncollected
+from vigie.cache import CACHE_DAMAGED, CACHE_DIR, BuildCache, code_fingerprint, uncollected
 from vigie.derive import publication_time
 from vigie.markup import MarkdownRenderer
 from vigie.messages import Problem, SourceError
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from vigie.model import Settings, Site
+    from vigie.sources.load import Sources
 
 
 class Checked(NamedTuple):
@@ -77,12 +78,44 @@ def check(
     if read.settings is None:
         return Outcome(None, None, SourceError(problems).problems, tuple(warnings))
     root, current = config_file.parent, read.settings
+    try:
+        sources, site, markdown = _modeled(root, current, problems, warnings, cache)
+    except Exception:
+        if cache is None or not cache.read:
+            raise
+        # Readings and verdicts that do not fit their texts: only a forged cache holds
+        # them. The check made again without them says what a check without a cache says.
+        cache.warn(CACHE_DAMAGED.format(path=CACHE_DIR))
+        for name in _VETTING:
+            cache.forget(name)
+        problems, warnings = list(read.problems), list(read.warnings)
+        sources, site, markdown = _modeled(root, current, problems, warnings, cache)
+    if guard:
+        problems.extend(guard_module.check_published(root, sources, current.incidents_dir, since))
+    elif public:
+        built = site_dir if site_dir is not None else root / "site"
+        now = publication_time(environ)
+        problems.extend(guard_module.check_public(root, sources, current.incidents_dir, built, now))
+    checked = Checked(site, markdown) if site is not None and not problems else None
+    return Outcome(current, checked, SourceError(problems).problems, tuple(sorted(set(warnings))))
+
+
+_VETTING = ("yaml", "markdown", "vetting")  # the check's tables: a text's reading, HTML, verdict
+
+
+def _modeled(
+    root: Path,
+    current: Settings,
+    problems: list[Problem],
+    warnings: list[Problem],
+    cache: BuildCache | None,
+) -> tuple[Sources, Site | None, MarkdownRenderer]:
+    """The sources read, then modeled if they hold no problem (added to `problems`)."""
     markdown = MarkdownRenderer(served_path(current.site_url))  # `/x` is the site's page x
     judged = parsed = None
     if cache is not None:  # a text is read and judged by the code alone: Vigie's and its packages'
-        parsed = cache.memo("yaml", code_fingerprint())
+        parsed, judged = (cache.memo(name, code_fingerprint()) for name in ("yaml", "vetting"))
         markdown.remember(cache.memo("markdown", code_fingerprint()))
-        judged = cache.memo("vetting", code_fingerprint())
     site = None
     # The collector paused only while readings come from the cache: texts read and rendered
     # afresh (a full check) leave cycles, tens of MiB at 1,000 incidents, for it to collect.
@@ -93,14 +126,7 @@ def check(
             site = validate(sources, current, warnings, markdown, judged)
         except SourceError as error:
             problems.extend(error.problems)
-    if guard:
-        problems.extend(guard_module.check_published(root, sources, current.incidents_dir, since))
-    elif public:
-        built = site_dir if site_dir is not None else root / "site"
-        now = publication_time(environ)
-        problems.extend(guard_module.check_public(root, sources, current.incidents_dir, built, now))
-    checked = Checked(site, markdown) if site is not None and not problems else None
-    return Outcome(current, checked, SourceError(problems).problems, tuple(sorted(set(warnings))))
+    return sources, site, markdown
 
 
 def load_site(config_file: Path) -> tuple[Path, Settings, str]:

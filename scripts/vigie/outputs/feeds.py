@@ -115,7 +115,7 @@ def kept_text(kept: Memo | None, kind: str, make: Callable[..., str], *args: str
     """`make(*args)`, taken from `kept` when an earlier build made it from the same text."""
     if kept is None:
         return make(*args)
-    return kept.made(fingerprint(kind, *args), partial(make, *args))
+    return kept.made(fingerprint(kind, *args), partial(make, *args), str)
 
 
 def entry_title(incident_title: str, update: Update) -> str:

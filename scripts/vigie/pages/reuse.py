@@ -20,20 +20,26 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from vigie.cache import PLACED, code_fingerprint, fingerprint, folder_fingerprint
+from vigie.shapes import Digest
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
 
-    from vigie.cache import Blobs, BuildCache, Memo, Placed
+    from vigie.cache import Blobs, BuildCache, Memo
     from vigie.model import Settings
     from vigie.pages.site import GeneratedPage
+    from vigie.placed import Placed
 
 
 def table(*, preview: bool, serving: bool, kind: str = "pages") -> str:
     """The table `kind` of one kind of build: a preview never evicts the published pages."""
     return kind + ("-preview" if preview else "") + ("-serve" if serving else "")
 
+
+# An entry of the pages table: the page's fingerprint, the digest of its bytes and the hashes
+# of its inline scripts and styles (written by `keep` and `keep_output`).
+KeptPage = tuple[str, Digest, list[str], list[str]]
 
 # The template of a reused page: it prints nothing, the page's kept bytes are put back.
 TEMPLATE = "vigie/reused.html"
@@ -112,7 +118,9 @@ def reusable(pages: Iterable[GeneratedPage], kept: Memo) -> dict[str, Reused]:
     for page in pages:
         if not page.inputs:
             continue
-        entry = kept.get(page.uri)  # kept if stale too: `keep` replaces it once made again
+        entry = kept.get(
+            page.uri, KeptPage
+        )  # kept if stale too: `keep` replaces it once made again
         if not entry or entry[0] != page_fingerprint(page):
             continue
         found[page.uri] = Reused(entry[1], frozenset(entry[2]), frozenset(entry[3]))
@@ -199,7 +207,7 @@ def _incident_folder(dest: str) -> str:
 
 def kept_output(kept: Memo, uri: str, inputs: str) -> str | None:
     """The digest of the bytes an earlier build wrote at `uri` from the same inputs."""
-    entry = kept.get(uri)
+    entry = kept.get(uri, KeptPage)
     return entry[1] if entry and entry[0] == fingerprint(inputs, uri) else None
 
 

@@ -15,7 +15,12 @@ from vigie import messages as msg
 from vigie.cache import Memo, fingerprint
 from vigie.messages import Problem
 from vigie.sources import fraud
-from vigie.sources.yamldoc import CONTROL_CHARACTER, document_record, record_document
+from vigie.sources.yamldoc import (
+    CONTROL_CHARACTER,
+    KeptReading,
+    document_record,
+    record_document,
+)
 from vigie.sources.yamldoc import MAX_DEPTH as MAX_DEPTH  # read by config_file
 from vigie.sources.yamldoc import Document as Document  # the type every reader shares
 from vigie.sources.yamldoc import parse_yaml as parse_yaml
@@ -198,8 +203,8 @@ def _parse(
     if parsed is None:
         return parse_yaml(text, rel, problems, first_line, kind)
     key = fingerprint(rel, first_line, kind, text)
-    record = parsed.get(key)
-    kept = record_document(record, rel, text, first_line) if isinstance(record, dict) else None
+    record = parsed.get(key, KeptReading)
+    kept = record_document(record, rel, text, first_line) if record is not None else None
     if kept is not None:
         doc, found = kept
     else:

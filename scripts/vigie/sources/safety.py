@@ -23,7 +23,7 @@ from vigie import messages as msg
 from vigie import urls
 from vigie.cache import fingerprint
 from vigie.markup import MarkdownRenderer
-from vigie.messages import Problem
+from vigie.messages import Problem, ProblemRecords, from_records, problem_records
 from vigie.model import FaqEntry
 from vigie.sources import fraud
 from vigie.sources.fields import Field, is_draft, source_fields
@@ -337,7 +337,7 @@ def field_problems(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer)
 
 
 def _judged(field: Field, policy: LinkPolicy, renderer: MarkdownRenderer) -> list[list[Any]]:
-    return [[p.path, p.line, p.message] for p in field_problems(field, policy, renderer)]
+    return problem_records(field_problems(field, policy, renderer))
 
 
 def _judgement_key(field: Field, policy_keys: tuple[str, str]) -> str:
@@ -401,6 +401,7 @@ def source_problems(
                 problems.append(Problem(field.path, field.line, message))
             continue
         judge = partial(_judged, field, policy, renderer)
-        found = judged.made(_judgement_key(field, policy_keys), judge) if judged else judge()
-        problems.extend(Problem(*problem) for problem in found)
+        key = _judgement_key(field, policy_keys)
+        found = judged.made(key, judge, ProblemRecords) if judged else judge()
+        problems.extend(from_records(found))
     return problems

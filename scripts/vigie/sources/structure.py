@@ -15,7 +15,7 @@ import jsonschema
 
 from vigie import messages as msg
 from vigie.cache import fingerprint
-from vigie.messages import Problem
+from vigie.messages import Problem, ProblemRecords, from_records, problem_records
 from vigie.model import ComponentStatus, Impact, Kind, Status
 from vigie.sources.load import SLUG_PATTERN, name_reason
 from vigie.sources.yaml_messages import text_with_colon
@@ -153,9 +153,9 @@ def judged_structure(doc: Document, schema_name: str, judged: Memo | None) -> li
         "structure", schema_name, doc.path, doc.first_line, doc.data is None, doc.text
     )
     found = judged.made(
-        key, lambda: [[p.path, p.line, p.message] for p in structure_problems(doc, schema_name)]
+        key, lambda: problem_records(structure_problems(doc, schema_name)), ProblemRecords
     )
-    return [Problem(*problem) for problem in found]
+    return from_records(found)
 
 
 def check_schemas_match_model() -> list[str]:

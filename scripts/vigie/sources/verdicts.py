@@ -11,14 +11,23 @@ from its sources, which the build needs. Nothing here imports MkDocs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from vigie.cache import fingerprint
-from vigie.messages import Problem
+from vigie.messages import Problem, ProblemRecords, from_records, problem_records
 
 if TYPE_CHECKING:
     from vigie.cache import Memo
     from vigie.sources.load import IncidentSources
+
+
+class KeptVerdict(TypedDict):
+    """A verdict as the cache keeps it; `lists`: the fingerprint of the link policy it
+    depends on, "" when none of the incident's texts may link."""
+
+    lists: str
+    problems: ProblemRecords
+    warnings: ProblemRecords
 
 
 @dataclass(frozen=True)
@@ -42,12 +51,11 @@ class Verdicts:
 
     def get(self, sources: IncidentSources) -> Verdict | None:
         """The verdict of an earlier check of the same texts, if it still stands."""
-        entry = self.kept.get(self.key(sources))
-        if not isinstance(entry, dict) or entry.get("lists") not in ("", self.lists):
+        entry = self.kept.get(self.key(sources), KeptVerdict)
+        if entry is None or entry["lists"] not in ("", self.lists):
             return None
         return Verdict(
-            tuple(Problem(*p) for p in entry["problems"]),
-            tuple(Problem(*p) for p in entry["warnings"]),
+            tuple(from_records(entry["problems"])), tuple(from_records(entry["warnings"]))
         )
 
     def put(self, sources: IncidentSources, verdict: Verdict, *, linking: bool) -> None:
@@ -56,8 +64,8 @@ class Verdicts:
             self.key(sources),
             {
                 "lists": self.lists if linking else "",
-                "problems": [[p.path, p.line, p.message] for p in verdict.problems],
-                "warnings": [[p.path, p.line, p.message] for p in verdict.warnings],
+                "problems": problem_records(verdict.problems),
+                "warnings": problem_records(verdict.warnings),
             },
         )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import yaml
 from yaml.composer import Composer
@@ -17,7 +17,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from vigie import messages as msg
-from vigie.messages import Problem
+from vigie.messages import Problem, ProblemRecords, from_records, problem_records
 from vigie.sources import yaml_messages
 
 MAX_DEPTH = 20
@@ -365,25 +365,30 @@ def _scalar(
     return None
 
 
-def document_record(doc: Document, problems: list[Problem]) -> dict[str, Any]:
+class KeptReading(TypedDict):
+    """A document and the problems of its reading as the build cache keeps them."""
+
+    data: Any
+    lines: list[tuple[list[str | int], int]]
+    colon_texts: list[tuple[list[str | int], str, str]]
+    problems: ProblemRecords
+
+
+def document_record(doc: Document, problems: list[Problem]) -> KeptReading:
     """`doc` and the problems of its reading as JSON data, to be kept in the build cache."""
     return {
         "data": doc.data,
         "lines": [[list(keys), line] for keys, line in doc.lines.items()],
         "colon_texts": [[list(keys), head, line] for keys, (head, line) in doc.colon_texts.items()],
-        "problems": [[p.path, p.line, p.message] for p in problems],
+        "problems": problem_records(problems),
     }
 
 
 def record_document(
-    record: dict[str, Any], rel: str, text: str, first_line: int
-) -> tuple[Document, list[Problem]] | None:
-    """The document and problems `document_record` kept for this text, or None if unreadable."""
-    try:
-        lines = {tuple(keys): line for keys, line in record["lines"]}
-        colon_texts = {tuple(keys): (head, line) for keys, head, line in record["colon_texts"]}
-        problems = [Problem(path, line, message) for path, line, message in record["problems"]]
-        doc = Document(rel, record["data"], lines, first_line, text, colon_texts)
-    except (KeyError, TypeError, ValueError):
-        return None
-    return doc, problems
+    record: KeptReading, rel: str, text: str, first_line: int
+) -> tuple[Document, list[Problem]]:
+    """The document and problems `document_record` kept for this text."""
+    lines = {tuple(keys): line for keys, line in record["lines"]}
+    colon_texts = {tuple(keys): (head, line) for keys, head, line in record["colon_texts"]}
+    doc = Document(rel, record["data"], lines, first_line, text, colon_texts)
+    return doc, from_records(record["problems"])
