@@ -26,6 +26,7 @@ from conftest import TEST_EPOCH, copy_repo, parse_html, run_vigie, tree_bytes
 from vigie import cache as cache_module
 from vigie import cli, pipeline
 from vigie.cache import CACHE_DIR
+from vigie.memo import Memo
 from vigie.pages import reuse
 from vigie.plugin import build_site
 from vigie.sources import load as load_module
@@ -643,13 +644,13 @@ def test_a_check_that_finds_every_entry_it_needs_writes_no_table(tmp_path: Path)
 def test_a_table_is_changed_only_by_an_entry_it_did_not_hold() -> None:
     """Putting back what a table held (the HTML just taken from it) changes nothing; a new
     key, or another value under a held key (a verdict judged again), does."""
-    memo = cache_module.Memo({"a": [1], "b": [2]})
+    memo = Memo({"a": [1], "b": [2]})
     memo.put("a", memo.get("a", Any))
     memo.put("b", [2])
     assert not memo.changed
     memo.put("b", [3])
     assert memo.changed
-    fresh = cache_module.Memo({"a": [1]})
+    fresh = Memo({"a": [1]})
     fresh.made("c", lambda: [4], list[int])
     assert fresh.changed
 

@@ -17,7 +17,7 @@ from vigie.cache import fingerprint
 if TYPE_CHECKING:
     from xml.etree.ElementTree import Element
 
-    from vigie.cache import Memo
+    from vigie.memo import Memo
 
 
 class _ShiftHeadings(Treeprocessor):

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 
 @dataclass(frozen=True, order=True)
@@ -20,20 +16,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
-
-
-# Problems as the build cache keeps them (JSON): a [path, line, message] list for each.
-ProblemRecords = list[tuple[str, int, str]]
-
-
-def problem_records(problems: Iterable[Problem]) -> list[list[str | int]]:
-    """`problems` as the cache keeps them (`ProblemRecords`)."""
-    return [[p.path, p.line, p.message] for p in problems]
-
-
-def from_records(records: ProblemRecords) -> list[Problem]:
-    """The problems `problem_records` kept."""
-    return [Problem(*record) for record in records]
 
 
 class SourceError(Exception):

@@ -18,7 +18,7 @@ from vigie.shapes import Digest
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from vigie.cache import Memo
+    from vigie.memo import Memo
 
 PlacedFile = tuple[Digest, int, int, int, int]  # an entry: digest, then `files.identity`
 

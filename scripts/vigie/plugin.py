@@ -39,9 +39,10 @@ if TYPE_CHECKING:
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
-    from vigie.cache import BuildCache, Memo
+    from vigie.cache import BuildCache
     from vigie.derive import SiteView
     from vigie.markup import MarkdownRenderer
+    from vigie.memo import Memo
     from vigie.pages.site import GeneratedPage
     from vigie.pipeline import Checked
 

@@ -18,8 +18,8 @@ from vigie.outputs import feeds, notice_json
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from vigie.cache import Memo
     from vigie.derive import IncidentView, SiteView, Version
+    from vigie.memo import Memo
     from vigie.model import Component, Settings, Update
     from vigie.outputs.feeds import MarkdownToHtml
 

@@ -48,8 +48,8 @@ from vigie.urls import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from vigie.cache import Memo
     from vigie.derive import IncidentView, SiteView
+    from vigie.memo import Memo
     from vigie.model import Communication, FraudulentMessage, Settings, Update
 
     MarkdownToHtml = Callable[[str], str]

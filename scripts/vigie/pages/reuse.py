@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
 
-    from vigie.cache import Blobs, BuildCache, Memo
+    from vigie.cache import Blobs, BuildCache
+    from vigie.memo import Memo
     from vigie.model import Settings
     from vigie.pages.site import GeneratedPage
     from vigie.placed import Placed

@@ -10,9 +10,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vigie import messages as msg
-from vigie.cache import Memo, fingerprint
+from vigie.cache import fingerprint
 from vigie.messages import Problem
 from vigie.sources import fraud
 from vigie.sources.yamldoc import (
@@ -24,6 +25,9 @@ from vigie.sources.yamldoc import (
 from vigie.sources.yamldoc import MAX_DEPTH as MAX_DEPTH  # read by config_file
 from vigie.sources.yamldoc import Document as Document  # the type every reader shares
 from vigie.sources.yamldoc import parse_yaml as parse_yaml
+
+if TYPE_CHECKING:
+    from vigie.memo import Memo
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_UPDATES = 500  # each update adds a version page holding the whole notice: output grows as n²

@@ -24,7 +24,7 @@ from vigie.sources.workflow import slugify
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from vigie.cache import Memo
+    from vigie.memo import Memo
     from vigie.model import Settings
     from vigie.sources.load import Document
 

@@ -23,10 +23,11 @@ from vigie import messages as msg
 from vigie import urls
 from vigie.cache import fingerprint
 from vigie.markup import MarkdownRenderer
-from vigie.messages import Problem, ProblemRecords, from_records, problem_records
+from vigie.messages import Problem
 from vigie.model import FaqEntry
 from vigie.sources import fraud
 from vigie.sources.fields import Field, is_draft, source_fields
+from vigie.sources.kept import ProblemRecords, from_records, problem_records
 from vigie.sources.links import (
     SCRIPT_SCHEMES,
     bare_urls,
@@ -43,7 +44,7 @@ from vigie.sources.links import (
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from vigie.cache import Memo
+    from vigie.memo import Memo
     from vigie.model import Settings
     from vigie.sources.links import LinkPolicy
     from vigie.sources.load import Sources

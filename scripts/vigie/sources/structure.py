@@ -15,15 +15,16 @@ import jsonschema
 
 from vigie import messages as msg
 from vigie.cache import fingerprint
-from vigie.messages import Problem, ProblemRecords, from_records, problem_records
+from vigie.messages import Problem
 from vigie.model import ComponentStatus, Impact, Kind, Status
+from vigie.sources.kept import ProblemRecords, from_records, problem_records
 from vigie.sources.load import SLUG_PATTERN, name_reason
 from vigie.sources.yaml_messages import text_with_colon
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from vigie.cache import Memo
+    from vigie.memo import Memo
     from vigie.sources.load import Document
 
 

@@ -45,7 +45,7 @@ from vigie.sources.verdicts import Verdict, Verdicts
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from vigie.cache import Memo
+    from vigie.memo import Memo
     from vigie.sources.load import Document, IncidentSources, Sources, UpdateSource
 
 

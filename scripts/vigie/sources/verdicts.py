@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from vigie.cache import fingerprint
-from vigie.messages import Problem, ProblemRecords, from_records, problem_records
+from vigie.sources.kept import ProblemRecords, from_records, problem_records
 
 if TYPE_CHECKING:
-    from vigie.cache import Memo
+    from vigie.memo import Memo
+    from vigie.messages import Problem
     from vigie.sources.load import IncidentSources
 
 

@@ -17,8 +17,9 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from vigie import messages as msg
-from vigie.messages import Problem, ProblemRecords, from_records, problem_records
+from vigie.messages import Problem
 from vigie.sources import yaml_messages
+from vigie.sources.kept import ProblemRecords, from_records, problem_records
 
 MAX_DEPTH = 20
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
