@@ -49,6 +49,13 @@ CACHE_DAMAGED = (
     "rien n'en est publié)"
 )
 
+# The build goes on without the cache: nothing reused from now on, nothing saved in it.
+CACHE_UNUSABLE = (
+    "cache inutilisable ({reason} : {path}) : la construction se fait sans lui, et rien n'y "
+    "est enregistré"
+)
+CACHE_WAITING = "une autre construction utilise le cache : attente de sa fin…"
+
 # Each table left is whole and checked; a record of the site older than it is verified anyway.
 CACHE_NOT_SAVED = (
     "cache non enregistré ({reason}) : le site est construit ; la prochaine construction "
@@ -133,25 +140,66 @@ class BuildCache:
         self._memos: dict[str, Memo] = {}
         self._placed: Placed | None = None
         self._lock: int | None = None
+        self.usable = True  # False once the folder cannot be used: the build goes on without
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[BuildCache]:
-        """Hold the folder for one build; a second build waits for the first to finish."""
+        """Hold the folder for one build; a second build waits for the first to finish. What a
+        build that fails wrote into it goes (`abandon`)."""
         self.acquire()
         try:
             yield self
+        except BaseException:
+            self.abandon()
+            raise
         finally:
             self.release()
 
     def acquire(self) -> None:
-        """Take the folder's lock (waiting for another build to finish)."""
+        """Take the folder's lock (waiting for another build to finish, and saying so); a
+        folder that cannot be used (unreadable, read-only, removed again and again while
+        taken) is told once, and the build goes on without it."""
+        for attempt in range(3):  # the folder removed between its making and the lock's
+            try:
+                self._lock = self._locked()
+                break
+            except FileNotFoundError as error:
+                if attempt == 2:
+                    self.unusable(error)
+            except OSError as error:
+                self.unusable(error)
+                break
+        for leftover in self.folder.glob(".tmp-*") if self.usable else ():
+            files.remove(leftover)  # a table being written when its build was killed
+
+    def _locked(self) -> int:
         if files.make_way(self.folder, folder=True):  # a file in its place
             self.warn(CACHE_DAMAGED.format(path=self.shown(self.folder)))
         self.folder.mkdir(parents=True, exist_ok=True)
         files.make_way(lock := self.folder / _LOCK)  # a folder, link, pipe: held by nobody
-        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        self._lock = descriptor
+        descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.warn(CACHE_WAITING)
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(descriptor)
+            raise
+        return descriptor
+
+    def unusable(self, error: OSError) -> None:
+        """Go on without the folder (told once): nothing reused from now on, nothing saved."""
+        if self.usable:
+            where = Path(error.filename) if error.filename else self.folder
+            shown = self.shown(where) if where.is_relative_to(self.folder) else str(where)
+            self.warn(CACHE_UNUSABLE.format(reason=error.strerror or error, path=shown))
+        self.usable = self.read = False
+
+    def abandon(self) -> None:
+        """Remove the bytes stored by a build that failed: the folder is left as it was."""
+        for store in self._stores.values():
+            store.abandon()
 
     def release(self) -> None:
         """Let go of the lock, and of what was frozen while the sources were read
@@ -166,6 +214,8 @@ class BuildCache:
 
     def memo(self, name: str, scope: str) -> Memo:
         """The table `name` as the last successful build saved it, if under the same `scope`."""
+        if not self.usable:
+            return self._memos.setdefault(name, Memo({}, scope))
         if name not in self._memos:
             self._memos[name] = Memo(self._load(name, scope) if self.read else {}, scope)
         return self._memos[name]
@@ -236,6 +286,8 @@ class BuildCache:
         files placed there is taken after it. Removing the replaced site, whose files the new
         one links, changes their change time: recorded before, none would be linked again.
         """
+        if not self.usable:
+            return
         assert self._lock is not None, "saved under the lock"
         placed = self._placed.table if self._placed is not None else None
         try:
@@ -272,6 +324,7 @@ class Blobs:
         self.folder = folder
         self.cache = cache
         self._in_use: set[str] = set()
+        self._stored: list[Path] = []  # each blob this run stored: removed if the build fails
 
     def get(self, digest: str) -> bytes | None:
         """The bytes stored under `digest`; None when missing, or damaged (reported)."""
@@ -299,12 +352,22 @@ class Blobs:
         """Store `data` (if new) under its SHA-256; a blob never changes once written."""
         digest = hashlib.sha256(data).hexdigest()
         path = self._path(digest)
-        if not files.is_plain(path):  # a folder or link in its place goes (`written_whole`)
-            files.make_way(path.parent, folder=True)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            files.write_whole(path, zlib.compress(data, 1))
+        if self.cache.usable and not files.is_plain(path):  # a folder or link: it goes
+            try:
+                files.make_way(path.parent, folder=True)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                files.write_whole(path, zlib.compress(data, 1))
+                self._stored.append(path)
+            except OSError as error:  # a full disk, the folder removed: the site comes first
+                self.cache.unusable(error)
         self._in_use.add(digest)
         return digest
+
+    def abandon(self) -> None:
+        """Remove each blob this run stored (its build failed)."""
+        for path in self._stored:
+            files.remove(path)
+        self._stored.clear()
 
     def prune(self) -> None:
         """Remove every blob this run did not read or write."""

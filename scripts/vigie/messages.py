@@ -389,6 +389,7 @@ CHECK_OK = "Vérification réussie : {incidents} incident(s), {updates} mise(s) 
 CHECK_FAILED = "{count} problème(s) : rien n'a été publié."
 BUILD_OK = "Site construit dans {site_dir} ({files} fichiers)."
 BUILD_FAILED = "La construction a échoué : le site précédent ({site_dir}) est intact."
+BUILD_NOT_WRITTEN = "{path}: le site ne peut pas y être écrit ({reason})"
 
 # The append-only guard (vigie check --since)
 GUARD_CHANGED = (

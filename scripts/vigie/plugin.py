@@ -424,6 +424,8 @@ class VigiePlugin(BasePlugin[VigieOptions]):
                 self.build.writer.placed.put_back()
         if self.preview_dir is not None:  # the last preview, set aside, is served again
             reuse.put_back_set_aside(self.preview_dir)
+        if self.serving and self.cache is not None:
+            self.cache.abandon()
         self._let_go_of_cache()
 
     def _let_go_of_cache(self) -> None:

@@ -99,6 +99,7 @@ def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
     with cache.locked():
         built = _build(config_file, site_dir, cache)
         if built is None:
+            cache.abandon()
             return 1
         old, files = built
         # What is left of the site before the replaced one goes while the cache is written:
@@ -124,19 +125,35 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> tuple[Path, 
     checked = _check(config_file, site_dir=site_dir, cache=cache)  # compared with the last
     # The checked site lives as long as the build: later collections need not walk it.
     gc.freeze()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    if checked is None:
+        print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
+        return None
     try:
-        spare = spare_site(site_dir)
-        files = None
-        if checked is not None:
-            files = build_site(config_file, staging, checked, cache, site_dir, spare)
-        if files is None:
-            print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
-            return None
-        return swap_in(staging, site_dir), files
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        if cache.usable:  # under the lock: a folder of a killed build, none runs now
+            for leftover in site_dir.parent.glob(f"{_STAGING.format(name=site_dir.name)}*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+        staging = Path(tempfile.mkdtemp(_STAGING.format(name=site_dir.name), dir=site_dir.parent))
+    except OSError as error:  # the folder beside the site: where it is written, then swapped
+        reason = error.strerror or error
+        print(msg.BUILD_NOT_WRITTEN.format(path=site_dir.parent, reason=reason), file=sys.stderr)
+        print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
+        return None
+    try:
+        files = build_site(config_file, staging, checked, cache, site_dir, spare_site(site_dir))
+        if files is not None:
+            return swap_in(staging, site_dir), files
+    except OSError as error:  # a full disk: the site written as far as it could, not swapped in
+        reason = error.strerror or error
+        print(msg.BUILD_NOT_WRITTEN.format(path=site_dir, reason=reason), file=sys.stderr)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
+    return None
+
+
+# The folder a build writes its site into, beside the site it will replace (`swap_in`).
+_STAGING = ".site-new-{name}-"
 
 
 def spare_site(site_dir: Path) -> Path:
@@ -156,9 +173,15 @@ def swap_in(new: Path, target: Path) -> Path:
         remains.rmdir()
     if os.path.lexists(spare):
         spare.rename(remains)
-    if target.exists():
+    replaced = target.exists()
+    if replaced:
         target.rename(spare)
-    new.rename(target)
+    try:
+        new.rename(target)
+    except OSError:
+        if replaced:  # the site before, back in place
+            spare.rename(target)
+        raise
     return remains
 
 

@@ -1,0 +1,301 @@
+"""What the disk can do to a build and its cache: never a traceback, never a half site.
+
+A cache folder that cannot be read or written, removed while builds run, or a disk that
+fills up: the build goes on without the cache and says so once, its site the clean build's.
+A folder where the site cannot be written: the build fails with one line saying where and
+why, the site and the cache as they were. Permissions are real ones, taken away from a
+process of its own (`setpriv`: these tests run as root, whom no mode stops).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import TEST_EPOCH, tree_bytes
+from test_incremental import (  # the fixture: the same fixed clock and version
+    Repo,
+    _own_clock_and_version,  # noqa: F401
+    assert_same,
+    incremental_build,
+)
+from vigie import cache as cache_module
+from vigie import cli, wholefiles
+from vigie import messages as msg
+from vigie.cache import CACHE_DIR, CACHE_NOT_SAVED, CACHE_UNUSABLE, CACHE_WAITING
+
+FULL = "No space left on device"
+DENIED = "Permission denied"
+
+
+def _unprivileged() -> list[str]:
+    """The start of a command run without the power to ignore files' modes."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("setpriv (util-linux) is needed to drop root's power over modes")
+    caps = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]
+
+
+def _vigie(repo: Repo, *args: str, before: list[str] | None = None) -> subprocess.CompletedProcess:
+    """`vigie` in a process of its own, on the tests' clock."""
+    return subprocess.run(
+        [*(before or []), sys.executable, "-m", "vigie.cli", "-f", str(repo.config), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": TEST_EPOCH},
+        check=False,
+        timeout=300,
+    )
+
+
+def _told(stderr: str) -> list[str]:
+    """The lines for staff, without MkDocs' own."""
+    return [line for line in stderr.splitlines() if line and not line.startswith("INFO")]
+
+
+@pytest.mark.parametrize(
+    ("mode", "told"),
+    [
+        (0o000, CACHE_UNUSABLE.format(reason=DENIED, path=f"{CACHE_DIR}/lock")),
+        (0o555, CACHE_NOT_SAVED.format(reason=DENIED)),
+    ],
+    ids=["unreadable", "read-only"],
+)
+def test_a_cache_folder_the_build_may_not_use_gives_the_clean_site_and_one_line(
+    tmp_path: Path, mode: int, told: str
+) -> None:
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_update()
+    folder = repo.root / CACHE_DIR
+    folder.chmod(mode)
+    try:
+        run = _vigie(repo, "build", before=_unprivileged())
+    finally:
+        folder.chmod(0o755)
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert told in _told(run.stderr)
+    assert_same(repo, tmp_path / "reference")
+
+
+def test_a_folder_where_the_site_cannot_be_written_fails_the_build_and_leaves_all_as_it_was(
+    tmp_path: Path,
+) -> None:
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_update()
+    site, kept = tree_bytes(repo.root / "site"), tree_bytes(repo.root / CACHE_DIR)
+    repo.root.chmod(0o555)
+    try:
+        run = _vigie(repo, "build", before=_unprivileged())
+    finally:
+        repo.root.chmod(0o755)
+    assert run.returncode == 1
+    assert _told(run.stderr)[-2:] == [
+        msg.BUILD_NOT_WRITTEN.format(path=repo.root, reason=DENIED),
+        msg.BUILD_FAILED.format(site_dir=repo.root / "site"),
+    ]
+    assert tree_bytes(repo.root / "site") == site
+    assert tree_bytes(repo.root / CACHE_DIR) == kept
+
+
+def _failing_after(calls: int, error: OSError):  # noqa: ANN202
+    """A stand-in that works `calls` times, then raises `error`."""
+
+    def fail(real):  # noqa: ANN001, ANN202
+        count = 0
+
+        def wrapped(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            nonlocal count
+            count += 1
+            if count > calls:
+                raise error
+            return real(*args, **kwargs)
+
+        return wrapped
+
+    return fail
+
+
+def test_a_full_disk_while_pages_are_stored_gives_the_clean_site_and_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache fills up before the site does: the site comes first."""
+    repo = Repo(tmp_path / "repo")
+    repo.new_update()
+    full = OSError(28, FULL, str(repo.root / CACHE_DIR / "blobs" / "pages" / "ab" / ".tmp-x"))
+    with monkeypatch.context() as patched:
+        patched.setattr(wholefiles, "write_whole", _failing_after(3, full)(wholefiles.write_whole))
+        incremental_build(repo)
+    told = [line for line in capsys.readouterr().err.splitlines() if "cache" in line]
+    path = f"{CACHE_DIR}/blobs/pages/ab/.tmp-x"
+    assert told == [CACHE_UNUSABLE.format(reason=FULL, path=path)]
+    assert_same(repo, tmp_path / "reference")
+    repo.new_update()
+    incremental_build(repo)  # the tables were not saved: they name no page left unstored
+    assert [line for line in capsys.readouterr().err.splitlines() if "cache" in line] == []
+    assert_same(repo, tmp_path / "reference")
+
+
+def test_a_full_disk_while_the_site_is_written_fails_and_leaves_site_and_cache_as_they_were(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MkDocs writes the pages after some were stored in the cache: those go again."""
+    from mkdocs import utils as mkdocs_utils
+
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_incident()  # new pages to store, then one that cannot be written
+    site, kept = tree_bytes(repo.root / "site"), tree_bytes(repo.root / CACHE_DIR)
+    stored = cache_module.Blobs.put
+    with monkeypatch.context() as patched:
+        failing = _failing_after(4, OSError(28, FULL))(mkdocs_utils.write_file)
+        patched.setattr(mkdocs_utils, "write_file", failing)
+        puts: list[str] = []
+
+        def counted(self, data):  # noqa: ANN001, ANN202
+            puts.append(stored(self, data))
+            return puts[-1]
+
+        patched.setattr(cache_module.Blobs, "put", counted)
+        capsys.readouterr()
+        assert cli.build(repo.config, repo.root / "site") == 1
+    assert puts, "pages were stored before the failure"
+    told = capsys.readouterr().err.splitlines()
+    assert told[-2:] == [
+        msg.BUILD_NOT_WRITTEN.format(path=repo.root / "site", reason=FULL),
+        msg.BUILD_FAILED.format(site_dir=repo.root / "site"),
+    ]
+    assert tree_bytes(repo.root / "site") == site
+    assert tree_bytes(repo.root / CACHE_DIR) == kept
+    assert not list(repo.root.glob(".site-new-*"))
+
+
+def test_the_cache_removed_during_a_build_gives_the_clean_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleting `.vigie-cache/` is always safe, even while a build runs (here: as the first
+    new page is stored)."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_update()
+    stored = cache_module.Blobs.put
+
+    def removing(self, data):  # noqa: ANN001, ANN202
+        shutil.rmtree(repo.root / CACHE_DIR, ignore_errors=True)
+        return stored(self, data)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cache_module.Blobs, "put", removing)
+        capsys.readouterr()
+        incremental_build(repo)
+    # Made again where it was: the pages stored from then on, the tables naming them.
+    assert [line for line in capsys.readouterr().err.splitlines() if "cache" in line] == []
+    assert_same(repo, tmp_path / "reference")
+    incremental_build(repo)
+    assert [line for line in capsys.readouterr().err.splitlines() if "cache" in line] == []
+    assert_same(repo, tmp_path / "reference")
+
+
+def _line_with(stream, word: str, timeout: float = 120) -> str:  # noqa: ANN001
+    """The first line of `stream` holding `word`; "" if none came before `timeout` (the
+    process waiting silently would otherwise keep the test waiting for ever)."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0 and select.select([stream], [], [], left)[0]:
+        line = stream.readline()
+        if not line or word in line:
+            return line.strip()
+    return ""
+
+
+def test_a_build_waiting_for_another_says_so_then_builds(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_update()
+    with open(repo.root / CACHE_DIR / "lock", "rb+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another build holds the cache
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "vigie.cli", "-f", str(repo.config), "build"],
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": TEST_EPOCH},
+        )
+        try:
+            assert _line_with(waiting.stderr, "cache") == CACHE_WAITING
+            assert waiting.poll() is None  # still waiting while the lock is held
+        except BaseException:
+            waiting.kill()
+            raise
+    assert waiting.wait(timeout=300) == 0
+    assert_same(repo, tmp_path / "reference")
+
+
+def test_what_a_killed_build_left_goes_with_the_next_build(tmp_path: Path) -> None:
+    """A build killed (`kill -9`, a CI job cancelled) leaves its half-written site beside
+    the live one and maybe half a table: the next build, which holds the lock, removes them."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_update()
+    incremental_build(repo)  # a site before, the spare
+    half = repo.root / ".site-new-site-k1ll3d_x"
+    (half / "incidents").mkdir(parents=True)
+    (half / "incidents" / "index.html").write_text("<p>moitié", "utf-8")
+    (repo.root / CACHE_DIR / ".tmp-k1ll3d_x").write_bytes(b'"moiti')
+    other = repo.root / ".site-new-autre-k1ll3d_x"  # another site's: not this build's to remove
+    other.mkdir()
+    incremental_build(repo)
+    assert not half.exists()
+    assert not (repo.root / CACHE_DIR / ".tmp-k1ll3d_x").exists()
+    assert other.is_dir()
+    assert (repo.root / ".site-old-site").is_dir()
+    assert_same(repo, tmp_path / "reference")
+
+
+def test_a_site_folder_that_is_a_link_stays_a_link_to_the_new_site(tmp_path: Path) -> None:
+    """`site/` linked to the folder a web server serves (`/var/www/statut`): the new site
+    is written beside that folder (a rename never crosses file systems) and replaces it;
+    the link is left as it is, and the site before stays beside it."""
+    repo = Repo(tmp_path / "repo")
+    served = tmp_path / "www" / "statut"
+    served.parent.mkdir()
+    (repo.root / "site").symlink_to(served, target_is_directory=True)
+    for _ in range(2):
+        repo.new_update()
+        incremental_build(repo)
+    assert (repo.root / "site").is_symlink()
+    assert os.readlink(repo.root / "site") == str(served)
+    assert (served.parent / ".site-old-statut").is_dir()
+    assert sorted(p.name for p in served.parent.iterdir()) == [".site-old-statut", "statut"]
+    assert_same(repo, tmp_path / "reference")
+
+
+def test_a_swap_that_fails_puts_the_site_before_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, new = tmp_path / "site", tmp_path / ".site-new-site-x"
+    site.mkdir()
+    (site / "index.html").write_text("avant", "utf-8")
+    new.mkdir()
+    real = Path.rename
+
+    def refusing(self: Path, target: Path) -> Path:
+        if self == new:
+            raise OSError(28, FULL)
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", refusing)
+    with pytest.raises(OSError, match=FULL):
+        cli.swap_in(new, site)
+    assert (site / "index.html").read_text("utf-8") == "avant"
