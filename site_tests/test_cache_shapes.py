@@ -64,6 +64,18 @@ class Pair(TypedDict):
         (7, Digest, False),
         ("ab", Annotated[str, re.compile("a|ab")], True),  # the whole text, not its start
         ({"x": [1, "y"]}, Any, True),
+        ([[["a", 0], 3], [["b"], 4]], list[tuple[list[str | int], int]], True),
+        ([[["a", 0], 3], [["b", None], 4]], list[tuple[list[str | int], int]], False),
+        ([[["a", 0], "3"]], list[tuple[list[str | int], int]], False),
+        ([[DIGEST, 1], [DIGEST, 2]], list[tuple[Digest, int]], True),
+        ([[DIGEST, 1], ["..", 2]], list[tuple[Digest, int]], False),
+        ({"x": {"name": "a", "count": 1}}, dict[str, Pair], True),
+        ({"x": {"name": "a", "count": "1"}}, dict[str, Pair], False),
+        ([1, 2], Pair | list[int], True),
+        ({"name": "a", "count": 1}, Pair | list[int], True),
+        ("a", Pair | list[int], False),
+        ([[1, [2, "x"]]], list[tuple[int, tuple[int, str]]], True),
+        ([[1, [2, 3]]], list[tuple[int, tuple[int, str]]], False),
     ],
 )
 def test_a_value_fits_a_shape_only_with_every_part_of_it(

@@ -50,39 +50,83 @@ def fits(value: Any, shape: Any) -> bool:
     return _check(shape)(value)
 
 
+_PLAIN = (str, int, bool, float, type(None))
+
+
+def _plain_types(shape: Any) -> frozenset[type] | None:
+    """The types of a shape that is a plain type or a union of plain types; else None."""
+    shape = type(None) if shape is None else shape
+    if shape in _PLAIN:
+        return frozenset({shape})
+    if get_origin(shape) in (Union, types.UnionType):
+        parts = [_plain_types(arg) for arg in get_args(shape)]
+        if all(part is not None for part in parts):
+            return frozenset().union(*parts)
+    return None
+
+
 @functools.cache
 def _check(shape: Any) -> Callable[[Any], bool]:
+    """The check of `shape`, written once as a Python function of nested loops: a long
+    history's readings are millions of values, and a function called for each would take
+    three times as long. Its text is made from the shape alone, never from data."""
+    names: dict[str, Any] = {}
+    lines = ["def check(value):", *_statements(shape, "value", 1, names), "    return True"]
+    exec("\n".join(lines), names)  # noqa: S102 - the text above, made from the annotation
+    return names["check"]
+
+
+def _statements(shape: Any, value: str, indent: int, names: dict[str, Any]) -> list[str]:
+    """Lines, `indent` deep, that return False unless the variable `value` has `shape`;
+    `names` gets each constant they use."""
+    pad = "    " * indent
+
+    def name(constant: Any) -> str:
+        names[key := f"c{len(names)}"] = constant
+        return key
+
     if shape is Any:
-        return lambda value: True
-    if shape is None or shape is type(None):
-        return lambda value: value is None
+        return []
+    if (plain := _plain_types(shape)) is not None:
+        return [f"{pad}if type({value}) not in {name(plain)}: return False"]
     origin, args = get_origin(shape), get_args(shape)
     if origin is Annotated:
-        text, pattern = _check(args[0]), args[1]
-        return lambda value: text(value) and pattern.fullmatch(value) is not None
+        return [
+            *_statements(args[0], value, indent, names),
+            f"{pad}if {name(args[1])}.fullmatch({value}) is None: return False",
+        ]
     if origin is Union or origin is types.UnionType:
-        choices = [_check(arg) for arg in args]
-        return lambda value: any(choice(value) for choice in choices)
+        choices = name([_check(arg) for arg in args])
+        return [f"{pad}if not any(c({value}) for c in {choices}): return False"]
+    part = f"v{len(names)}"
+    names[part] = None  # the name taken: each part its own variable
     if origin is tuple:
-        items = [_check(arg) for arg in args]
-        return lambda value: (
-            type(value) is list
-            and len(value) == len(items)
-            and all(item(part) for item, part in zip(items, value, strict=True))
-        )
-    if origin is list:
-        item = _check(args[0])
-        return lambda value: type(value) is list and all(map(item, value))
-    if origin is dict:
-        item = _check(args[1])
-        return lambda value: type(value) is dict and all(map(item, value.values()))
+        lines = [f"{pad}if type({value}) is not list or len({value}) != {len(args)}: return False"]
+        for index, arg in enumerate(args):
+            lines += [f"{pad}{part} = {value}[{index}]", *_statements(arg, part, indent, names)]
+            part = f"v{len(names)}"
+            names[part] = None
+        return lines
+    if origin is list or origin is dict:
+        kind, items = ("list", value) if origin is list else ("dict", f"{value}.values()")
+        lines = [f"{pad}if type({value}) is not {kind}: return False"]
+        if (plain := _plain_types(args[-1])) is not None:
+            return [
+                *lines,
+                f"{pad}if not {name(plain)}.issuperset(map(type, {items})): return False",
+            ]
+        return [
+            *lines,
+            f"{pad}for {part} in {items}:",
+            *_statements(args[-1], part, indent + 1, names),
+        ]
     if is_typeddict(shape):
-        keys = {key: _check(hint) for key, hint in get_type_hints(shape).items()}
-        return lambda value: (
-            type(value) is dict
-            and value.keys() == keys.keys()
-            and all(check(value[key]) for key, check in keys.items())
-        )
-    if shape in (str, int, bool, float):
-        return lambda value: type(value) is shape
+        hints = get_type_hints(shape)
+        keys = name(hints.keys())
+        lines = [f"{pad}if type({value}) is not dict or {value}.keys() != {keys}: return False"]
+        for key, hint in hints.items():
+            lines += [f"{pad}{part} = {value}[{key!r}]", *_statements(hint, part, indent, names)]
+            part = f"v{len(names)}"
+            names[part] = None
+        return lines
     raise TypeError(f"not a shape: {shape!r}")
