@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import TEST_EPOCH, tree_bytes
+from conftest import REPO, TEST_EPOCH, tree_bytes
 from test_incremental import (  # the fixture: the same fixed clock and version
     Repo,
     _own_clock_and_version,  # noqa: F401
@@ -242,21 +243,49 @@ def test_a_build_waiting_for_another_says_so_then_builds(tmp_path: Path) -> None
     assert_same(repo, tmp_path / "reference")
 
 
+def _killed_while_writing(repo: Repo) -> list[str]:
+    """`vigie build` killed (SIGKILL: nothing of it cleans up) as soon as its new site is
+    being written; what it left beside the site. Tried again if the build ended first."""
+    before = set(os.listdir(repo.root))
+    for _ in range(20):
+        build = subprocess.Popen(
+            [sys.executable, "-m", "vigie.cli", "-f", str(repo.config), "build"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": TEST_EPOCH},
+        )
+        while build.poll() is None and not set(os.listdir(repo.root)) - before:
+            pass  # the staging folder appears a second or so after the start
+        build.kill()
+        build.wait()
+        if left := sorted(set(os.listdir(repo.root)) - before):
+            return left
+    pytest.fail("the build always ended before it could be killed")
+
+
 def test_what_a_killed_build_left_goes_with_the_next_build(tmp_path: Path) -> None:
     """A build killed (`kill -9`, a CI job cancelled) leaves its half-written site beside
-    the live one and maybe half a table: the next build, which holds the lock, removes them."""
+    the live one, a hidden folder git ignores, and maybe half a table: the next build,
+    which holds the lock, removes them, and no other site's."""
     repo = Repo(tmp_path / "repo")
     incremental_build(repo)
     repo.new_update()
     incremental_build(repo)  # a site before, the spare
-    half = repo.root / ".site-new-site-k1ll3d_x"
-    (half / "incidents").mkdir(parents=True)
-    (half / "incidents" / "index.html").write_text("<p>moitié", "utf-8")
-    (repo.root / CACHE_DIR / ".tmp-k1ll3d_x").write_bytes(b'"moiti')
+    repo.new_update()
+    left = _killed_while_writing(repo)
+    assert len(left) == 1
+    assert re.fullmatch(r"\.site-new-site-[a-z0-9_]{8}", left[0]), left
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "--no-index", left[0] + "/"],
+        cwd=REPO,
+        check=False,
+    )
+    assert ignored.returncode == 0, f"{left[0]} is not in .gitignore"
+    (repo.root / CACHE_DIR / ".tmp-k1ll3d_x").write_bytes(b'"moiti')  # half a table
     other = repo.root / ".site-new-autre-k1ll3d_x"  # another site's: not this build's to remove
     other.mkdir()
     incremental_build(repo)
-    assert not half.exists()
+    assert not (repo.root / left[0]).exists()
     assert not (repo.root / CACHE_DIR / ".tmp-k1ll3d_x").exists()
     assert other.is_dir()
     assert (repo.root / ".site-old-site").is_dir()

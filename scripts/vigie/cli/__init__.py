@@ -133,7 +133,9 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> tuple[Path, 
         if cache.usable:  # under the lock: a folder of a killed build, none runs now
             for leftover in site_dir.parent.glob(f"{_STAGING.format(name=site_dir.name)}*"):
                 shutil.rmtree(leftover, ignore_errors=True)
-        staging = Path(tempfile.mkdtemp(_STAGING.format(name=site_dir.name), dir=site_dir.parent))
+        staging = Path(
+            tempfile.mkdtemp(prefix=_STAGING.format(name=site_dir.name), dir=site_dir.parent)
+        )
     except OSError as error:  # the folder beside the site: where it is written, then swapped
         reason = error.strerror or error
         print(msg.BUILD_NOT_WRITTEN.format(path=site_dir.parent, reason=reason), file=sys.stderr)
