@@ -31,7 +31,13 @@ from test_incremental import (  # the fixture: the same fixed clock and version
 from vigie import cache as cache_module
 from vigie import cli, wholefiles
 from vigie import messages as msg
-from vigie.cache import CACHE_DIR, CACHE_NOT_SAVED, CACHE_UNUSABLE, CACHE_WAITING
+from vigie.cache import (
+    CACHE_DAMAGED,
+    CACHE_DIR,
+    CACHE_NOT_SAVED,
+    CACHE_UNUSABLE,
+    CACHE_WAITING,
+)
 
 FULL = "No space left on device"
 DENIED = "Permission denied"
@@ -159,6 +165,7 @@ def test_a_full_disk_while_the_site_is_written_fails_and_leaves_site_and_cache_a
     incremental_build(repo)
     repo.new_incident()  # new pages to store, then one that cannot be written
     site, kept = tree_bytes(repo.root / "site"), tree_bytes(repo.root / CACHE_DIR)
+    folders = _entries(repo.root / CACHE_DIR)
     stored = cache_module.Blobs.put
     with monkeypatch.context() as patched:
         failing = _failing_after(4, OSError(28, FULL))(mkdocs_utils.write_file)
@@ -180,7 +187,70 @@ def test_a_full_disk_while_the_site_is_written_fails_and_leaves_site_and_cache_a
     ]
     assert tree_bytes(repo.root / "site") == site
     assert tree_bytes(repo.root / CACHE_DIR) == kept
+    assert _entries(repo.root / CACHE_DIR) == folders  # the folders made for its pages too
     assert not list(repo.root.glob(".site-new-*"))
+
+
+def _entries(folder: Path) -> list[str]:
+    """Every path under `folder`, folders included."""
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
+
+
+def _tree(folder: Path) -> dict[str, bytes | str]:
+    """Every file's bytes and every folder under `folder`, never through a link."""
+    found: dict[str, bytes | str] = {}
+    for path in folder.rglob("*"):
+        key = str(path.relative_to(folder))
+        found[key] = "dossier" if path.is_dir() else path.read_bytes()
+    return found
+
+
+@pytest.mark.parametrize("where", ["cache", "blobs", "store", "blob folders"])
+def test_a_link_where_the_cache_has_a_folder_is_never_followed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """A folder of the cache replaced by a link to a copy elsewhere, with a damaged page and
+    a file of someone's in it: nothing there is read, removed or written; the link goes,
+    said once, and the site is the clean build's."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_update()
+    for site in (repo.root / "site", repo.root / ".site-old-site"):
+        shutil.rmtree(site, ignore_errors=True)  # as in CI: kept pages read from the cache
+    cache = repo.root / CACHE_DIR
+    places = {
+        "cache": [cache],
+        "blobs": [cache / "blobs"],
+        "store": [cache / "blobs" / "pages"],
+        "blob folders": sorted((cache / "blobs" / "pages").iterdir()),
+    }[where]
+    outside = {}
+    for number, place in enumerate(places):
+        elsewhere = tmp_path / "ailleurs" / str(number)
+        elsewhere.parent.mkdir(exist_ok=True)
+        place.rename(elsewhere)
+        for depth in range(4):  # where a pruning through the link would reach
+            keep = elsewhere.joinpath(*["zz"] * depth, "précieux")
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            keep.write_text("à garder", "utf-8")
+        for blob in elsewhere.rglob("*"):
+            if len(blob.name) == 64:
+                blob.write_bytes(b"abime")  # read through the link, it would be removed
+        place.symlink_to(elsewhere, target_is_directory=True)
+        outside[elsewhere] = _tree(elsewhere)
+    capsys.readouterr()
+    incremental_build(repo)
+    err = capsys.readouterr().err
+    assert_same(repo, tmp_path / "reference")
+    for elsewhere, before in outside.items():
+        assert _tree(elsewhere) == before
+    assert not any(place.is_symlink() for place in places)
+    # Said for each one the build went to read (a folder of pages changed since is not).
+    shown = [Path(CACHE_DIR, place.relative_to(cache)) for place in places]
+    assert any(CACHE_DAMAGED.format(path=path) in err for path in shown), err
+    incremental_build(repo)
+    assert "cache endommagé" not in capsys.readouterr().err
+    assert_same(repo, tmp_path / "reference")
 
 
 def test_the_cache_removed_during_a_build_gives_the_clean_site(

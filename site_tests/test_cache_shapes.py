@@ -24,6 +24,7 @@ from vigie.cache import CACHE_DAMAGED, CACHE_DIR
 from vigie.shapes import Digest, fits
 
 DIGEST = "0123456789abcdef" * 4
+DEEP = b"[" * 100_000 + b"]" * 100_000
 
 
 class Pair(TypedDict):
@@ -139,6 +140,8 @@ DEFORMED = {
     "null": lambda value: None,
     "number": lambda value: 7,
     "text": lambda value: "du texte",
+    # Nested deeper than Python's JSON decoder goes: a RecursionError, not a ValueError.
+    "deep": lambda value: DEEP,
 }
 # The pages' table is read before the record of the live site's files, and both before the
 # stored pages: each is deformed alone, so that the reader after it reads it.
@@ -155,7 +158,8 @@ def _deform(table: Any, how: Any) -> None:
     body = b""
     for line in lines:
         key, value = line.split(b"\t", 1)
-        deformed = json.dumps(how(json.loads(value)), ensure_ascii=False).encode()
+        if (deformed := how(json.loads(value))) is not DEEP:
+            deformed = json.dumps(deformed, ensure_ascii=False).encode()
         body += key + b"\t" + deformed + b"\n"
     header = {**json.loads(last), "checksum": hashlib.sha256(body).hexdigest()}
     table.write_bytes(body + json.dumps(header).encode())
@@ -211,3 +215,28 @@ def test_readings_forged_to_data_their_text_cannot_hold_are_read_again(
     assert_same(repo, tmp_path / "reference")
     incremental_build(repo)  # the readings made again were kept: no warning now
     assert [line for line in capsys.readouterr().err.splitlines() if "cache" in line] == []
+
+
+@pytest.mark.parametrize("table", ["yaml", "vetting", "markdown", "texts", "pages", "placed"])
+@pytest.mark.parametrize("where", ["header", "key"])
+def test_a_table_nested_deeper_than_python_reads_is_damaged_and_made_again(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str], table: str, where: str
+) -> None:
+    """Its last line (a damaged file: no forgery needed) or a key under a checksum made to
+    match: reported, made again, the clean build's site."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    path = repo.root / CACHE_DIR / f"{table}.json"
+    data = path.read_bytes()
+    body, header = data[: data.rfind(b"\n") + 1], data[data.rfind(b"\n") + 1 :]
+    if where == "header":
+        path.write_bytes(body + DEEP)
+    else:
+        body += DEEP + b"\t[]\n"
+        header = json.dumps({**json.loads(header), "checksum": hashlib.sha256(body).hexdigest()})
+        path.write_bytes(body + header.encode())
+    capsys.readouterr()
+    repo.new_update()
+    incremental_build(repo)
+    assert CACHE_DAMAGED.format(path=f"{CACHE_DIR}/{table}.json") in capsys.readouterr().err
+    assert_same(repo, tmp_path / "reference")

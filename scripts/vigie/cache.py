@@ -141,6 +141,7 @@ class BuildCache:
         self._placed: Placed | None = None
         self._lock: int | None = None
         self.usable = True  # False once the folder cannot be used: the build goes on without
+        self._forgotten: set[str] = set()  # tables read no more (`forget`)
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[BuildCache]:
@@ -217,11 +218,13 @@ class BuildCache:
         if not self.usable:
             return self._memos.setdefault(name, Memo({}, scope))
         if name not in self._memos:
-            self._memos[name] = Memo(self._load(name, scope) if self.read else {}, scope)
+            reused = self.read and name not in self._forgotten
+            self._memos[name] = Memo(self._load(name, scope) if reused else {}, scope)
         return self._memos[name]
 
     def forget(self, name: str) -> None:
         """Nothing of the table `name` reused from now on: it is saved with what is put in it."""
+        self._forgotten.add(name)
         if name in self._memos:
             self._memos[name] = Memo({}, self._memos[name].scope)
 
@@ -248,7 +251,7 @@ class BuildCache:
                     entries[name] = entry
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
             self.warn(CACHE_DAMAGED.format(path=self.shown(path)))
             return {}
         return entries
@@ -257,6 +260,9 @@ class BuildCache:
         """The store of bytes kept beside the table `name` (e.g. the pages' HTML)."""
         if name not in self._stores:
             self._stores[name] = Blobs(self.folder / _BLOBS / name, self)
+            for folder in (self.folder / _BLOBS, self.folder / _BLOBS / name):
+                if self.usable and files.make_way(folder, folder=True):  # a link, a file
+                    self.warn(CACHE_DAMAGED.format(path=self.shown(folder)))
         return self._stores[name]
 
     def placed(
@@ -325,12 +331,18 @@ class Blobs:
         self.cache = cache
         self._in_use: set[str] = set()
         self._stored: list[Path] = []  # each blob this run stored: removed if the build fails
+        self._made: list[Path] = []  # each folder made for them: removed with them
+        self._sound: set[str] = set()  # the folders checked (a folder, not a link to one)
 
     def get(self, digest: str) -> bytes | None:
         """The bytes stored under `digest`; None when missing, or damaged (reported)."""
         if not shapes.fits(digest, Digest):  # never a path out of the folder, nor one removed
             return None
         path = self._path(digest)
+        if digest[:2] not in self._sound:  # its folder: a link would be read and removed through
+            if files.make_way(path.parent, folder=True):
+                self.cache.warn(CACHE_DAMAGED.format(path=self.cache.shown(path.parent)))
+            self._sound.add(digest[:2])
         try:
             data = zlib.decompress(files.plain_bytes(path))
         except FileNotFoundError:
@@ -355,7 +367,11 @@ class Blobs:
         if self.cache.usable and not files.is_plain(path):  # a folder or link: it goes
             try:
                 files.make_way(path.parent, folder=True)
+                for folder in (path.parent, self.folder, self.folder.parent):
+                    if not os.path.lexists(folder):
+                        self._made.append(folder)  # deepest first
                 path.parent.mkdir(parents=True, exist_ok=True)
+                self._sound.add(digest[:2])
                 files.write_whole(path, zlib.compress(data, 1))
                 self._stored.append(path)
             except OSError as error:  # a full disk, the folder removed: the site comes first
@@ -367,13 +383,22 @@ class Blobs:
         """Remove each blob this run stored (its build failed)."""
         for path in self._stored:
             files.remove(path)
+        for folder in sorted(self._made, key=lambda made: len(made.parts), reverse=True):
+            with contextlib.suppress(OSError):  # not empty: another build's blobs in it
+                folder.rmdir()
         self._stored.clear()
+        self._made.clear()
 
     def prune(self) -> None:
-        """Remove every blob this run did not read or write."""
-        for path in self.folder.glob("*/*"):
-            if path.name not in self._in_use:
-                files.remove(path)
+        """Remove every blob this run did not read or write, never through a link."""
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            for folder in os.scandir(self.folder):
+                if not folder.is_dir(follow_symlinks=False):
+                    files.remove(Path(folder.path))
+                    continue
+                for blob in os.scandir(folder.path):
+                    if blob.name not in self._in_use:
+                        files.remove(Path(blob.path))
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest

@@ -40,7 +40,7 @@ def loads(data: bytes, shape: Any) -> Any:
     """The JSON `data` if it has `shape`, else None (as if absent): not JSON, or not of it."""
     try:
         value = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python goes
         return None
     return value if fits(value, shape) else None
 

@@ -40,6 +40,11 @@ def is_plain(path: Path) -> bool:
     return path.is_file() and not path.is_symlink()
 
 
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder, not a link to one."""
+    return path.is_dir() and not path.is_symlink()
+
+
 def remove(path: Path) -> None:
     """Whatever stands at `path`: a file, a link, a pipe or a whole folder."""
     if path.is_dir() and not path.is_symlink():
@@ -51,8 +56,9 @@ def remove(path: Path) -> None:
 
 def make_way(path: Path, *, folder: bool = False) -> bool:
     """Remove what stands at `path` unless it is what goes there: a plain file, or with
-    `folder` a folder (or a link to one). Whether anything was removed."""
-    if not os.path.lexists(path) or (path.is_dir() if folder else is_plain(path)):
+    `folder` a folder (never a link to one: what is read or removed under it would be
+    outside). Whether anything was removed."""
+    if not os.path.lexists(path) or (is_folder(path) if folder else is_plain(path)):
         return False
     remove(path)
     return True
