@@ -398,3 +398,19 @@ def test_a_swap_that_fails_puts_the_site_before_back(
     with pytest.raises(OSError, match=FULL):
         cli.swap_in(new, site)
     assert (site / "index.html").read_text("utf-8") == "avant"
+
+
+@pytest.mark.parametrize(
+    "record", [b"{", b"[" * 100_000 + b"]" * 100_000], ids=["not-json", "too-deep"]
+)
+def test_a_record_of_the_live_site_that_is_not_one_is_read_as_none(
+    tmp_path: Path, record: bytes
+) -> None:
+    """The build compares the sources with what the live site published (`published.json`):
+    a record it cannot read is no record, as when there is no site, never a traceback."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    (repo.root / "site" / "published.json").write_bytes(record)
+    repo.new_update()
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")

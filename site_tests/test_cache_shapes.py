@@ -32,6 +32,11 @@ class Pair(TypedDict):
     count: int
 
 
+class Named(TypedDict):
+    digest: Digest
+    anything: Any
+
+
 @pytest.mark.parametrize(
     ("value", "shape", "expected"),
     [
@@ -77,6 +82,10 @@ class Pair(TypedDict):
         ("a", Pair | list[int], False),
         ([[1, [2, "x"]]], list[tuple[int, tuple[int, str]]], True),
         ([[1, [2, 3]]], list[tuple[int, tuple[int, str]]], False),
+        ({"digest": DIGEST, "anything": [1, {"x": None}]}, Named, True),
+        ({"digest": "../x", "anything": 1}, Named, False),  # the pattern inside an object too
+        ({"a": [1, "x"], "b": None}, dict[str, Any], True),
+        ([1, "x", None], list[Any], True),
     ],
 )
 def test_a_value_fits_a_shape_only_with_every_part_of_it(

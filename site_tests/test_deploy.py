@@ -497,6 +497,62 @@ def test_a_deploy_killed_midway_leaves_current_whole_and_the_next_one_cleans_up(
     )
 
 
+UNREADABLE_MANIFEST = (
+    "illisible : version.json (pas un manifeste de Vigie : impossible de vérifier)"
+)
+_DIGEST = "ab" * 32
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        b"{",
+        b"[" * 100_000 + b"]" * 100_000,  # deeper than Python's JSON decoder goes
+        b"[]",
+        b'{"files": 7}',
+        b'{"files": [{"path": "index.html", "size": "1", "sha256": "%s"}]}' % _DIGEST.encode(),
+        b'{"files": [{"path": "index.html", "size": 1, "sha256": "../x"}]}',
+        b'{"files": [{"path": "index.html", "size": 1}]}',
+        b'{"files": [{"path": "../../etc/passwd", "size": 1, "sha256": "%s"}]}' % _DIGEST.encode(),
+        b'{"files": [{"path": "/etc/passwd", "size": 1, "sha256": "%s"}]}' % _DIGEST.encode(),
+        b'{"files": [{"path": "", "size": 1, "sha256": "%s"}]}' % _DIGEST.encode(),
+    ],
+    ids=[
+        "not-json",
+        "too-deep",
+        "a-list",
+        "files-a-number",
+        "size-text",
+        "digest-path",
+        "no-digest",
+        "path-up",
+        "path-absolute",
+        "path-empty",
+    ],
+)
+def test_a_copy_whose_manifest_is_not_one_is_refused_with_one_line(
+    builds: Builds, tmp_path: Path, manifest: bytes
+) -> None:
+    """`vigie verify` and `vigie deploy` on a copy whose `version.json` is anything but a
+    manifest: refused with one line, never a traceback, nothing read outside the copy."""
+    copy = tmp_path / "copie"
+    shutil.copytree(builds.b, copy)
+    (copy / "version.json").write_bytes(manifest)
+    verified = run_vigie(builds.repo, "verify", str(copy))
+    assert verified.returncode == 1
+    assert verified.stderr.splitlines() == [
+        UNREADABLE_MANIFEST,
+        publish_msg.VERIFY_FAILED.format(count=1),
+    ]
+    target = tmp_path / "srv"
+    result = deploy_cli(builds.repo, copy, target)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        publish_msg.DEPLOY_UNVERIFIED.format(site_dir=copy),
+        f"  {UNREADABLE_MANIFEST}",
+    ]
+
+
 def test_deploy_refuses_a_failed_or_altered_build_with_the_reason(
     builds: Builds, tmp_path: Path
 ) -> None:

@@ -115,13 +115,10 @@ def _statements(shape: Any, value: str, indent: int, names: dict[str, Any]) -> l
                 *lines,
                 f"{pad}if not {name(plain)}.issuperset(map(type, {items})): return False",
             ]
-        return [
-            *lines,
-            f"{pad}for {part} in {items}:",
-            *_statements(args[-1], part, indent + 1, names),
-        ]
+        body = _statements(args[-1], part, indent + 1, names)  # none for Any
+        return [*lines, f"{pad}for {part} in {items}:", *body] if body else lines
     if is_typeddict(shape):
-        hints = get_type_hints(shape)
+        hints = get_type_hints(shape, include_extras=True)  # Annotated kept
         keys = name(hints.keys())
         lines = [f"{pad}if type({value}) is not dict or {value}.keys() != {keys}: return False"]
         for key, hint in hints.items():

@@ -7,16 +7,17 @@ live server) holds exactly what was built: `vigie verify <folder-or-URL>`.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from vigie import __version__
+from vigie import __version__, shapes
 from vigie.outputs.feeds import dump_json
+from vigie.shapes import Digest  # noqa: TC001 - read at run time by get_type_hints
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -143,10 +144,32 @@ def _read(location: str | Path, relative: str) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
+class _Listed(TypedDict):
+    """A file as `version.json` lists it (`FileEntry`)."""
+
+    path: str
+    size: int
+    sha256: Digest
+
+
+def _listed(manifest: bytes) -> dict[str, _Listed] | None:
+    """The files a manifest lists, by path; None unless it is one (a copy may hold anything:
+    not JSON, nested too deep, another shape, a path leading out of the copy)."""
+    document = shapes.loads(manifest, dict[str, Any])
+    files = document.get("files") if document is not None else None
+    if not shapes.fits(files, list[_Listed]):
+        return None
+    parts = [PurePosixPath(entry["path"]) for entry in files]
+    if any(path.is_absolute() or ".." in path.parts or not path.parts for path in parts):
+        return None
+    return {entry["path"]: entry for entry in files}
+
+
 def listed_count(location: str | Path) -> int:
     """How many files the manifest at `location` lists."""
     manifest = _read(location, MANIFEST)
-    return len(json.loads(manifest)["files"]) if manifest else 0
+    listed = _listed(manifest) if manifest else None
+    return len(listed) if listed else 0
 
 
 def verify(location: str | Path) -> list[str]:
@@ -154,7 +177,9 @@ def verify(location: str | Path) -> list[str]:
     manifest = _read(location, MANIFEST)
     if manifest is None:
         return [f"manquant : {MANIFEST} (aucun manifeste : impossible de vérifier)"]
-    listed = {f["path"]: f for f in json.loads(manifest)["files"]}
+    listed = _listed(manifest)
+    if listed is None:
+        return [f"illisible : {MANIFEST} (pas un manifeste de Vigie : impossible de vérifier)"]
     problems = []
     for relative, entry in sorted(listed.items()):
         if isinstance(location, str) and relative in HOST_CONFIGURATION:

@@ -231,7 +231,7 @@ def _upstream(root: Path) -> tuple[str, str] | None:
 def _record_data(site_dir: Path) -> dict[str, Any] | None:
     try:
         data = json.loads((site_dir / urls.PUBLISHED_RECORD).read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
         return None
     good = (
         isinstance(data, dict)
