@@ -23,6 +23,7 @@ import pytest
 
 from conftest import REPO, TEST_EPOCH, tree_bytes
 from test_incremental import (  # the fixture: the same fixed clock and version
+    OTHER_INCIDENT,
     Repo,
     _own_clock_and_version,  # noqa: F401
     assert_same,
@@ -38,6 +39,7 @@ from vigie.cache import (
     CACHE_UNUSABLE,
     CACHE_WAITING,
 )
+from vigie.pages import reuse
 
 FULL = "No space left on device"
 DENIED = "Permission denied"
@@ -53,7 +55,9 @@ def _unprivileged() -> list[str]:
     return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]
 
 
-def _vigie(repo: Repo, *args: str, before: list[str] | None = None) -> subprocess.CompletedProcess:
+def _vigie(
+    repo: Repo, *args: str, before: list[str] | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess:
     """`vigie` in a process of its own, on the tests' clock."""
     return subprocess.run(
         [*(before or []), sys.executable, "-m", "vigie.cli", "-f", str(repo.config), *args],
@@ -61,7 +65,7 @@ def _vigie(repo: Repo, *args: str, before: list[str] | None = None) -> subproces
         text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": TEST_EPOCH},
         check=False,
-        timeout=300,
+        timeout=timeout,
     )
 
 
@@ -411,6 +415,96 @@ def test_a_record_of_the_live_site_that_is_not_one_is_read_as_none(
     repo = Repo(tmp_path / "repo")
     incremental_build(repo)
     (repo.root / "site" / "published.json").write_bytes(record)
+    repo.new_update()
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")
+
+
+@pytest.mark.parametrize(
+    "linked",
+    ["incidents", f"incidents/{OTHER_INCIDENT}", f"incidents/{OTHER_INCIDENT}/versions"],
+)
+def test_a_folder_of_the_live_site_turned_into_a_link_is_never_linked_from(
+    tmp_path: Path, linked: str
+) -> None:
+    """A folder of `site/` replaced by a link to a copy outside (the same files, the same
+    bytes): linked into the new site, the copy's files would share its inodes, and an edit
+    outside would change the site served. Nothing is linked or taken through it, in the
+    build after (the link in the live site) nor in the next (the link in the site before)."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    outside = tmp_path / "ailleurs"
+    shutil.copytree(repo.root / "site" / linked, outside)
+    shutil.rmtree(repo.root / "site" / linked)
+    (repo.root / "site" / linked).symlink_to(outside, target_is_directory=True)
+    before = tree_bytes(outside)
+    for _ in range(2):
+        repo.new_update()
+        incremental_build(repo)
+        assert tree_bytes(outside) == before
+        assert [p for p in outside.rglob("*") if p.is_file() and p.stat().st_nlink > 1] == []
+        assert_same(repo, tmp_path / "reference")
+
+
+@pytest.mark.parametrize("where", [".site-old-site", ".site-new-site-abcdefgh"])
+def test_a_pipe_where_a_site_folder_goes_never_holds_a_build(tmp_path: Path, where: str) -> None:
+    """Removing it as a folder would open it, and wait for ever with the lock held."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    os.mkfifo(repo.root / where)
+    repo.new_update()
+    run = _vigie(repo, "build", timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert not os.path.lexists(repo.root / where) or (repo.root / where).is_dir()
+    assert not (repo.root / ".site-remains-site").exists()
+    assert_same(repo, tmp_path / "reference")
+
+
+def test_a_link_where_the_preview_sets_its_last_site_aside_is_never_followed(
+    tmp_path: Path,
+) -> None:
+    """`vigie serve` moves its last site beside it (`<folder>-previous`) before each rebuild,
+    and back if the rebuild fails: a link there is removed, never renamed into its place."""
+    preview, outside = tmp_path / "apercu", tmp_path / "ailleurs"
+    preview.mkdir()
+    (preview / "index.html").write_text("dernier", "utf-8")
+    outside.mkdir()
+    (outside / "autre.html").write_text("à garder", "utf-8")
+    (tmp_path / "apercu-previous").symlink_to(outside, target_is_directory=True)
+    aside = reuse.set_aside(preview)
+    assert not aside.is_symlink()
+    assert (aside / "index.html").read_text("utf-8") == "dernier"
+    assert list(preview.iterdir()) == []
+    (preview / "index.html").write_text("à moitié", "utf-8")
+    reuse.put_back_set_aside(preview)  # the rebuild failed: the last site served again
+    assert (preview / "index.html").read_text("utf-8") == "dernier"
+    (tmp_path / "apercu-previous").symlink_to(outside, target_is_directory=True)
+    reuse.put_back_set_aside(preview)  # a link set aside is no site to put back
+    assert not preview.is_symlink()
+    assert (preview / "index.html").read_text("utf-8") == "dernier"
+    assert [p.name for p in outside.iterdir()] == ["autre.html"]
+
+
+def test_a_stored_page_kept_unread_that_is_not_a_file_goes(tmp_path: Path) -> None:
+    """Its page linked from the live site, its blob is never read: a pipe or a link there
+    is still removed when the build prunes, and the page made again when next needed."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    blobs = sorted((repo.root / CACHE_DIR / "blobs").glob("*/*/*"))
+    for number, blob in enumerate(blobs):
+        blob.unlink()
+        if number % 2:
+            os.mkfifo(blob)
+        else:
+            blob.symlink_to("/etc/passwd")
+    repo.new_update()
+    incremental_build(repo)
+    assert_same(repo, tmp_path / "reference")
+    stored = list((repo.root / CACHE_DIR / "blobs").glob("*/*/*"))
+    assert stored
+    assert all(wholefiles.is_plain(blob) for blob in stored)
+    for site in (repo.root / "site", repo.root / ".site-old-site"):
+        shutil.rmtree(site)  # as in CI: every kept page read from the cache
     repo.new_update()
     incremental_build(repo)
     assert_same(repo, tmp_path / "reference")

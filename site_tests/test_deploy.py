@@ -516,6 +516,8 @@ _DIGEST = "ab" * 32
         b'{"files": [{"path": "../../etc/passwd", "size": 1, "sha256": "%s"}]}' % _DIGEST.encode(),
         b'{"files": [{"path": "/etc/passwd", "size": 1, "sha256": "%s"}]}' % _DIGEST.encode(),
         b'{"files": [{"path": "", "size": 1, "sha256": "%s"}]}' % _DIGEST.encode(),
+        b'{"files": [{"path": "a\\u001b[31mb", "size": 1, "sha256": "%s"}]}' % _DIGEST.encode(),
+        b'{"files": [{"path": "a\\u0000b", "size": 1, "sha256": "%s"}]}' % _DIGEST.encode(),
     ],
     ids=[
         "not-json",
@@ -528,6 +530,8 @@ _DIGEST = "ab" * 32
         "path-up",
         "path-absolute",
         "path-empty",
+        "path-escape",
+        "path-nul",
     ],
 )
 def test_a_copy_whose_manifest_is_not_one_is_refused_with_one_line(
@@ -550,6 +554,23 @@ def test_a_copy_whose_manifest_is_not_one_is_refused_with_one_line(
     assert result.stderr.splitlines() == [
         publish_msg.DEPLOY_UNVERIFIED.format(site_dir=copy),
         f"  {UNREADABLE_MANIFEST}",
+    ]
+
+
+def test_a_listed_file_whose_name_no_folder_can_hold_is_missing(
+    builds: Builds, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copie"
+    shutil.copytree(builds.b, copy)
+    document = json.loads((copy / "version.json").read_bytes())
+    long_names = ["x" * 300, "d/" * 3000 + "x"]  # a name, then a path, too long for the disk
+    document["files"] += [{"path": name, "size": 1, "sha256": _DIGEST} for name in long_names]
+    (copy / "version.json").write_text(json.dumps(document), "utf-8")
+    verified = run_vigie(builds.repo, "verify", str(copy))
+    assert verified.returncode == 1
+    assert verified.stderr.splitlines() == [
+        *(f"manquant : {name}" for name in sorted(long_names)),
+        publish_msg.VERIFY_FAILED.format(count=2),
     ]
 
 

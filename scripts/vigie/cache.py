@@ -397,7 +397,9 @@ class Blobs:
                     files.remove(Path(folder.path))
                     continue
                 for blob in os.scandir(folder.path):
-                    if blob.name not in self._in_use:
+                    # Kept unread (its page linked from the live site) yet a link or a pipe:
+                    # it goes too, and the page is made again when next needed.
+                    if blob.name not in self._in_use or not blob.is_file(follow_symlinks=False):
                         files.remove(Path(blob.path))
 
     def _path(self, digest: str) -> Path:

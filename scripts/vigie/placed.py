@@ -41,6 +41,7 @@ class Placed:
         self.moved = moved  # where the last one stands now, its files linked from
         self.spare = spare  # a site not served, its unchanged folders moved into the new one
         self._taken: list[tuple[Path, Path]] = []  # each folder moved: where to, where from
+        self._folders: dict[Path, bool] = {}  # whether each folder is one, not a link to one
 
     def take_folder(
         self, folder: str, expected: dict[str, str], site_dir: Path
@@ -52,6 +53,8 @@ class Placed:
         if self.spare is None:
             return None
         source, target = self.spare / folder, site_dir / folder
+        if not self._folders_all_real(self.spare, folder.rstrip("/")):
+            return None
         try:
             sizes = self._holds_only(source, expected)
             if sizes is None:
@@ -92,6 +95,17 @@ class Placed:
                     sizes[dest] = stat.st_size
         return sizes if len(sizes) == len(expected) else None
 
+    def _folders_all_real(self, site: Path, folder: str) -> bool:
+        """Whether `folder` of `site` and each folder above it is a folder, not a link."""
+        parts = folder.split("/") if folder else []
+        for depth in range(1, len(parts) + 1):
+            path = site.joinpath(*parts[:depth])
+            if (real := self._folders.get(path)) is None:
+                real = self._folders[path] = files.is_folder(path)
+            if not real:
+                return False
+        return True
+
     def put_back(self) -> None:
         """The folders `take_folder` moved, back in the spare site: the build failed."""
         for target, source in reversed(self._taken):
@@ -104,6 +118,8 @@ class Placed:
         file of `digest`: its size, else None."""
         entry = self.memo.peek(dest, PlacedFile)
         source = self.moved / dest
+        if not self._folders_all_real(self.moved, dest.rpartition("/")[0]):
+            return None  # through a linked folder, a file outside would be linked in
         try:
             if not _holds(source, source.lstat(), entry, digest):
                 return None

@@ -104,9 +104,7 @@ def build(config_file: Path, site_dir: Path, *, clean: bool = False) -> int:
         old, files = built
         # What is left of the site before the replaced one goes while the cache is written:
         # removing its folders takes seconds, and the new site is already in place.
-        removal = threading.Thread(
-            target=shutil.rmtree, args=(old,), kwargs={"ignore_errors": True}
-        )
+        removal = threading.Thread(target=remove, args=(old,))  # a pipe too, never opened
         removal.start()
         try:
             cache.save(complete=True, settled=removal.join)
@@ -132,7 +130,7 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> tuple[Path, 
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         if cache.usable:  # under the lock: a folder of a killed build, none runs now
             for leftover in site_dir.parent.glob(f"{_STAGING.format(name=site_dir.name)}*"):
-                shutil.rmtree(leftover, ignore_errors=True)
+                remove(leftover)
         staging = Path(
             tempfile.mkdtemp(prefix=_STAGING.format(name=site_dir.name), dir=site_dir.parent)
         )

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from vigie import wholefiles as files
 from vigie.cache import PLACED, code_fingerprint, fingerprint, folder_fingerprint
 from vigie.shapes import Digest
 
@@ -158,8 +158,8 @@ def set_aside(site_dir: Path) -> Path:
     linked from there (`Placed.moved`), and it is removed once the new one is built.
     """
     aside = _aside(site_dir)
-    shutil.rmtree(aside, ignore_errors=True)  # a rebuild stopped halfway left it
-    if site_dir.is_dir() and any(site_dir.iterdir()):
+    files.remove(aside)  # a rebuild stopped halfway left it; a link or a pipe goes too
+    if files.is_folder(site_dir) and any(site_dir.iterdir()):
         site_dir.rename(aside)
         site_dir.mkdir()
     return aside
@@ -167,14 +167,14 @@ def set_aside(site_dir: Path) -> Path:
 
 def remove_set_aside(site_dir: Path) -> None:
     """Remove the site `set_aside` moved away, if any."""
-    shutil.rmtree(_aside(site_dir), ignore_errors=True)
+    files.remove(_aside(site_dir))
 
 
 def put_back_set_aside(site_dir: Path) -> None:
     """The site `set_aside` moved away back in `site_dir`, in place of a failed rebuild's."""
     aside = _aside(site_dir)
-    if aside.is_dir():
-        shutil.rmtree(site_dir, ignore_errors=True)
+    if files.is_folder(aside):  # never a link put in the preview's place
+        files.remove(site_dir)
         aside.rename(site_dir)
 
 

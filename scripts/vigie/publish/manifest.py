@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 import urllib.error
 import urllib.request
@@ -141,7 +142,10 @@ def _read(location: str | Path, relative: str) -> bytes | None:
                 return None
             raise
     path = location / relative
-    return path.read_bytes() if path.is_file() else None
+    try:
+        return path.read_bytes() if path.is_file() else None
+    except OSError:  # a name too long, a folder in the way: not there as listed
+        return None
 
 
 class _Listed(TypedDict):
@@ -150,6 +154,9 @@ class _Listed(TypedDict):
     path: str
     size: int
     sha256: Digest
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
 
 
 def _listed(manifest: bytes) -> dict[str, _Listed] | None:
@@ -161,6 +168,8 @@ def _listed(manifest: bytes) -> dict[str, _Listed] | None:
         return None
     parts = [PurePosixPath(entry["path"]) for entry in files]
     if any(path.is_absolute() or ".." in path.parts or not path.parts for path in parts):
+        return None
+    if any(_CONTROL.search(entry["path"]) for entry in files):  # printed: never a terminal code
         return None
     return {entry["path"]: entry for entry in files}
 
