@@ -508,3 +508,28 @@ def test_a_stored_page_kept_unread_that_is_not_a_file_goes(tmp_path: Path) -> No
     repo.new_update()
     incremental_build(repo)
     assert_same(repo, tmp_path / "reference")
+
+
+def test_stored_pages_the_build_may_not_read_give_the_clean_site_and_one_line(
+    tmp_path: Path,
+) -> None:
+    """A cache restored with other modes (its folders of pages unreadable), no site (as in
+    CI): the build goes on without the cache, says so once, and exits 0."""
+    repo = Repo(tmp_path / "repo")
+    incremental_build(repo)
+    repo.new_update()
+    for site in (repo.root / "site", repo.root / ".site-old-site"):
+        shutil.rmtree(site, ignore_errors=True)
+    folders = sorted((repo.root / CACHE_DIR / "blobs" / "pages").iterdir())
+    for folder in folders:
+        folder.chmod(0o000)
+    try:
+        run = _vigie(repo, "build", before=_unprivileged())
+    finally:
+        for folder in folders:
+            folder.chmod(0o755)
+    assert run.returncode == 0, run.stderr
+    told = [line for line in _told(run.stderr) if "cache" in line]
+    assert len(told) == 1, told
+    assert told[0].startswith(f"cache inutilisable ({DENIED} : {CACHE_DIR}/blobs/pages/")
+    assert_same(repo, tmp_path / "reference")

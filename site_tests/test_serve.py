@@ -292,3 +292,25 @@ def test_the_last_preview_is_set_aside_then_removed_or_put_back(tmp_path: Path) 
     (aside / "vieux.html").write_text("", "utf-8")
     reuse.set_aside(served)
     assert not (aside / "vieux.html").exists()
+
+
+def test_a_build_holding_the_cache_never_holds_the_preview(
+    serve: Callable[..., tuple[Path, int, Path, subprocess.Popen[str]]],
+) -> None:
+    """MkDocs' server answers no request while it rebuilds: a preview that waited for a
+    `vigie build` holding the cache (or one stopped, or stuck) would answer none for as long.
+    It rebuilds without the cache instead, and the saved change shows."""
+    import fcntl
+
+    from vigie.cache import CACHE_BUSY
+
+    repo, port, log, server = serve("--drafts")
+    url = f"http://127.0.0.1:{port}/incidents/2024-06-espace-adherent/"
+    _wait_for(lambda: f"Aperçu : http://127.0.0.1:{port}" in "".join(_lines(log)), "ready", server)
+    with open(repo / ".vigie-cache" / "lock", "rb+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a `vigie build` does, for as long as it runs
+        update = repo / UPDATE
+        update.write_text(update.read_text("utf-8").replace(OLD_TITLE, NEW_TITLE), "utf-8")
+        _wait_for(lambda: NEW_TITLE in (_latest_title(url) or ""), "the new title", server)
+    assert not [line for line in _lines(log) if "Traceback" in line]
+    assert CACHE_BUSY in _lines(log)  # said, once per rebuild that went without

@@ -55,6 +55,8 @@ CACHE_UNUSABLE = (
     "est enregistré"
 )
 CACHE_WAITING = "une autre construction utilise le cache : attente de sa fin…"
+# The preview never waits: while a build runs, MkDocs' server would answer no request.
+CACHE_BUSY = "une autre construction utilise le cache : cet aperçu se fait sans lui"
 
 # Each table left is whole and checked; a record of the site older than it is verified anyway.
 CACHE_NOT_SAVED = (
@@ -156,13 +158,18 @@ class BuildCache:
         finally:
             self.release()
 
-    def acquire(self) -> None:
-        """Take the folder's lock (waiting for another build to finish, and saying so); a
-        folder that cannot be used (unreadable, read-only, removed again and again while
-        taken) is told once, and the build goes on without it."""
+    def acquire(self, *, wait: bool = True) -> None:
+        """Take the folder's lock (waiting for another build to finish, and saying so; without
+        `wait`, going on without the folder instead); a folder that cannot be used
+        (unreadable, read-only, removed again and again while taken) is told once, and the
+        build goes on without it."""
         for attempt in range(3):  # the folder removed between its making and the lock's
             try:
-                self._lock = self._locked()
+                self._lock = self._locked(wait=wait)
+                break
+            except BlockingIOError:
+                self.warn(CACHE_BUSY)
+                self.usable = self.read = False
                 break
             except FileNotFoundError as error:
                 if attempt == 2:
@@ -173,7 +180,7 @@ class BuildCache:
         for leftover in self.folder.glob(".tmp-*") if self.usable else ():
             files.remove(leftover)  # a table being written when its build was killed
 
-    def _locked(self) -> int:
+    def _locked(self, *, wait: bool) -> int:
         if files.make_way(self.folder, folder=True):  # a file in its place
             self.warn(CACHE_DAMAGED.format(path=self.shown(self.folder)))
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -182,6 +189,9 @@ class BuildCache:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not wait:
+                os.close(descriptor)
+                raise
             self.warn(CACHE_WAITING)
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         except BaseException:
@@ -293,6 +303,8 @@ class BuildCache:
         one links, changes their change time: recorded before, none would be linked again.
         """
         if not self.usable:
+            if settled is not None:
+                settled()
             return
         assert self._lock is not None, "saved under the lock"
         placed = self._placed.table if self._placed is not None else None
@@ -346,6 +358,9 @@ class Blobs:
         try:
             data = zlib.decompress(files.plain_bytes(path))
         except FileNotFoundError:
+            return None
+        except PermissionError as error:  # a cache restored with other modes: not damaged
+            self.cache.unusable(error)
             return None
         except (OSError, zlib.error):
             data = b""

@@ -172,7 +172,7 @@ class VigiePlugin(BasePlugin[VigieOptions]):
         root = Path(config.config_file_path).parent
         if self.serving:  # each rebuild of the preview takes the cache, and saves it if built
             self.cache = pipeline.open_cache(Path(config.config_file_path), log.info)
-            self.cache.acquire()
+            self.cache.acquire(wait=False)
         if checked is None:
             checked = _checked(Path(config.config_file_path), self.cache)
         site, markdown = checked

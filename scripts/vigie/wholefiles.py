@@ -46,11 +46,12 @@ def is_folder(path: Path) -> bool:
 
 
 def remove(path: Path) -> None:
-    """Whatever stands at `path`: a file, a link, a pipe or a whole folder."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # nothing there
+    """Whatever stands at `path`: a file, a link, a pipe or a whole folder, as far as it can
+    be (a folder that may not be read or written keeps it: callers check what is left)."""
+    with contextlib.suppress(OSError):  # nothing there, or not to be removed
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
             path.unlink()
 
 
