@@ -55,15 +55,23 @@ def _unprivileged() -> list[str]:
     return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", "--"]
 
 
+# `vigie` in a process of its own, on the tests' clock.
+_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": TEST_EPOCH}
+
+
+def _command(repo: Repo, *args: str) -> list[str]:
+    return [sys.executable, "-m", "vigie.cli", "-f", str(repo.config), *args]
+
+
 def _vigie(
     repo: Repo, *args: str, before: list[str] | None = None, timeout: int = 300
 ) -> subprocess.CompletedProcess:
     """`vigie` in a process of its own, on the tests' clock."""
     return subprocess.run(
-        [*(before or []), sys.executable, "-m", "vigie.cli", "-f", str(repo.config), *args],
+        [*(before or []), *_command(repo, *args)],
         capture_output=True,
         text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": TEST_EPOCH},
+        env=_ENV,
         check=False,
         timeout=timeout,
     )
@@ -301,11 +309,11 @@ def test_a_build_waiting_for_another_says_so_then_builds(tmp_path: Path) -> None
     with open(repo.root / CACHE_DIR / "lock", "rb+") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # another build holds the cache
         waiting = subprocess.Popen(
-            [sys.executable, "-m", "vigie.cli", "-f", str(repo.config), "build"],
+            _command(repo, "build"),
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": TEST_EPOCH},
+            env=_ENV,
         )
         try:
             assert _line_with(waiting.stderr, "cache") == CACHE_WAITING
@@ -323,10 +331,10 @@ def _killed_while_writing(repo: Repo) -> list[str]:
     before = set(os.listdir(repo.root))
     for _ in range(20):
         build = subprocess.Popen(
-            [sys.executable, "-m", "vigie.cli", "-f", str(repo.config), "build"],
+            _command(repo, "build"),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": TEST_EPOCH},
+            env=_ENV,
         )
         while build.poll() is None and not set(os.listdir(repo.root)) - before:
             pass  # the staging folder appears a second or so after the start

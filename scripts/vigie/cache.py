@@ -168,8 +168,7 @@ class BuildCache:
                 self._lock = self._locked(wait=wait)
                 break
             except BlockingIOError:
-                self.warn(CACHE_BUSY)
-                self.usable = self.read = False
+                self.go_without(CACHE_BUSY)
                 break
             except FileNotFoundError as error:
                 if attempt == 2:
@@ -181,8 +180,7 @@ class BuildCache:
             files.remove(leftover)  # a table being written when its build was killed
 
     def _locked(self, *, wait: bool) -> int:
-        if files.make_way(self.folder, folder=True):  # a file in its place
-            self.warn(CACHE_DAMAGED.format(path=self.shown(self.folder)))
+        self.make_folder_way(self.folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         files.make_way(lock := self.folder / _LOCK)  # a folder, link, pipe: held by nobody
         descriptor = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
@@ -200,12 +198,22 @@ class BuildCache:
         return descriptor
 
     def unusable(self, error: OSError) -> None:
-        """Go on without the folder (told once): nothing reused from now on, nothing saved."""
+        """Go on without the folder, which `error` keeps from being used (`go_without`)."""
+        where = Path(error.filename) if error.filename else self.folder
+        shown = self.shown(where) if where.is_relative_to(self.folder) else str(where)
+        self.go_without(CACHE_UNUSABLE.format(reason=error.strerror or error, path=shown))
+
+    def go_without(self, told: str) -> None:
+        """Go on without the folder, `told` once: nothing reused from now on, nothing saved."""
         if self.usable:
-            where = Path(error.filename) if error.filename else self.folder
-            shown = self.shown(where) if where.is_relative_to(self.folder) else str(where)
-            self.warn(CACHE_UNUSABLE.format(reason=error.strerror or error, path=shown))
+            self.warn(told)
         self.usable = self.read = False
+
+    def make_folder_way(self, folder: Path) -> None:
+        """Remove whatever stands where `folder` of the cache goes, a link to a folder too
+        (what is under it would be outside), and report it."""
+        if files.make_way(folder, folder=True):
+            self.warn(CACHE_DAMAGED.format(path=self.shown(folder)))
 
     def abandon(self) -> None:
         """Remove the bytes stored by a build that failed: the folder is left as it was."""
@@ -270,9 +278,9 @@ class BuildCache:
         """The store of bytes kept beside the table `name` (e.g. the pages' HTML)."""
         if name not in self._stores:
             self._stores[name] = Blobs(self.folder / _BLOBS / name, self)
-            for folder in (self.folder / _BLOBS, self.folder / _BLOBS / name):
-                if self.usable and files.make_way(folder, folder=True):  # a link, a file
-                    self.warn(CACHE_DAMAGED.format(path=self.shown(folder)))
+            if self.usable:
+                self.make_folder_way(self.folder / _BLOBS)
+                self.make_folder_way(self.folder / _BLOBS / name)
         return self._stores[name]
 
     def placed(
@@ -350,11 +358,7 @@ class Blobs:
         """The bytes stored under `digest`; None when missing, or damaged (reported)."""
         if not shapes.fits(digest, Digest):  # never a path out of the folder, nor one removed
             return None
-        path = self._path(digest)
-        if digest[:2] not in self._sound:  # its folder: a link would be read and removed through
-            if files.make_way(path.parent, folder=True):
-                self.cache.warn(CACHE_DAMAGED.format(path=self.cache.shown(path.parent)))
-            self._sound.add(digest[:2])
+        path = self._checked_path(digest)
         try:
             data = zlib.decompress(files.plain_bytes(path))
         except FileNotFoundError:
@@ -381,12 +385,11 @@ class Blobs:
         path = self._path(digest)
         if self.cache.usable and not files.is_plain(path):  # a folder or link: it goes
             try:
-                files.make_way(path.parent, folder=True)
+                path = self._checked_path(digest)
                 for folder in (path.parent, self.folder, self.folder.parent):
                     if not os.path.lexists(folder):
-                        self._made.append(folder)  # deepest first
+                        self._made.append(folder)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                self._sound.add(digest[:2])
                 files.write_whole(path, zlib.compress(data, 1))
                 self._stored.append(path)
             except OSError as error:  # a full disk, the folder removed: the site comes first
@@ -416,6 +419,15 @@ class Blobs:
                     # it goes too, and the page is made again when next needed.
                     if blob.name not in self._in_use or not blob.is_file(follow_symlinks=False):
                         files.remove(Path(blob.path))
+
+    def _checked_path(self, digest: str) -> Path:
+        """The path of the blob of `digest`, its folder checked once a run: a link there would
+        be read, pruned and written through."""
+        path = self._path(digest)
+        if digest[:2] not in self._sound:
+            self.cache.make_folder_way(path.parent)
+            self._sound.add(digest[:2])
+        return path
 
     def _path(self, digest: str) -> Path:
         return self.folder / digest[:2] / digest

@@ -114,8 +114,8 @@ def _modeled(
     markdown = MarkdownRenderer(served_path(current.site_url))  # `/x` is the site's page x
     judged = parsed = None
     if cache is not None:  # a text is read and judged by the code alone: Vigie's and its packages'
-        parsed, judged = (cache.memo(name, code_fingerprint()) for name in ("yaml", "vetting"))
-        markdown.remember(cache.memo("markdown", code_fingerprint()))
+        parsed, kept_html, judged = (cache.memo(name, code_fingerprint()) for name in _VETTING)
+        markdown.remember(kept_html)
     site = None
     # The collector paused only while readings come from the cache: texts read and rendered
     # afresh (a full check) leave cycles, tens of MiB at 1,000 incidents, for it to collect.

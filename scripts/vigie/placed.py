@@ -70,9 +70,7 @@ class Placed:
 
     def _holds_only(self, source: Path, expected: dict[str, str]) -> dict[str, int] | None:
         """The size of each file under `source` if they are the recorded ones of `expected`,
-        all of them and no other; else None."""
-        if source.is_symlink():  # its files would be read where the link points
-            return None
+        all of them and no other; else None (`source`: a folder, never a link to one)."""
         start, sizes, folders = len(str(self.spare)) + 1, {}, [str(source)]
         while folders:
             with os.scandir(folders.pop()) as entries:

@@ -126,6 +126,7 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> tuple[Path, 
     if checked is None:
         print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
         return None
+    where = site_dir.parent  # where the new site is written, then swapped in
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         if cache.usable:  # under the lock: a folder of a killed build, none runs now
@@ -134,20 +135,16 @@ def _build(config_file: Path, site_dir: Path, cache: BuildCache) -> tuple[Path, 
         staging = Path(
             tempfile.mkdtemp(prefix=_STAGING.format(name=site_dir.name), dir=site_dir.parent)
         )
-    except OSError as error:  # the folder beside the site: where it is written, then swapped
-        reason = error.strerror or error
-        print(msg.BUILD_NOT_WRITTEN.format(path=site_dir.parent, reason=reason), file=sys.stderr)
-        print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
-        return None
-    try:
-        files = build_site(config_file, staging, checked, cache, site_dir, spare_site(site_dir))
-        if files is not None:
-            return swap_in(staging, site_dir), files
+        where = site_dir
+        try:
+            files = build_site(config_file, staging, checked, cache, site_dir, spare_site(site_dir))
+            if files is not None:
+                return swap_in(staging, site_dir), files
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     except OSError as error:  # a full disk: the site written as far as it could, not swapped in
         reason = error.strerror or error
-        print(msg.BUILD_NOT_WRITTEN.format(path=site_dir, reason=reason), file=sys.stderr)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        print(msg.BUILD_NOT_WRITTEN.format(path=where, reason=reason), file=sys.stderr)
     print(msg.BUILD_FAILED.format(site_dir=site_dir), file=sys.stderr)
     return None
 

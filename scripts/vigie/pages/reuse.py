@@ -119,9 +119,8 @@ def reusable(pages: Iterable[GeneratedPage], kept: Memo) -> dict[str, Reused]:
     for page in pages:
         if not page.inputs:
             continue
-        entry = kept.get(
-            page.uri, KeptPage
-        )  # kept if stale too: `keep` replaces it once made again
+        # Kept if stale too: `keep` replaces it once made again.
+        entry = kept.get(page.uri, KeptPage)
         if not entry or entry[0] != page_fingerprint(page):
             continue
         found[page.uri] = Reused(entry[1], frozenset(entry[2]), frozenset(entry[3]))
